@@ -1,0 +1,109 @@
+"""Regular expressions for date expressions per language, built from CLDR month names (Babel)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel.dates import get_month_names
+
+DAY = r"(?P<day>1er|1st|2nd|3rd|[0-3]?\d(?:st|nd|rd|th)?)"
+YEAR = r"(?P<year>\d{4})(?!\d)"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Août", "aout" and "août" compare equal."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class LanguagePatterns:
+    """The compiled expression for one language and a map from folded month name to month number."""
+
+    language: str
+    pattern: re.Pattern
+    months: dict
+
+
+def _month_alternation(names: dict) -> str:
+    spellings = {re.escape(name) for name in names}
+    # Longest first, so "juillet" is not read as "juil…" of a shorter spelling.
+    return "(?P<month>" + "|".join(sorted(spellings, key=len, reverse=True)) + ")"
+
+
+def _month_names(language: str) -> dict:
+    names = {}
+    for context in ("format", "stand-alone"):
+        for number, name in get_month_names("wide", context=context, locale=language).items():
+            names[str(name).lower()] = number
+            names[fold(str(name))] = number  # "aout", "fevrier": accents often lost in copies
+    return names
+
+
+def _french(month: str) -> str:
+    # Order matters: the most specific shape first; each alternative names its groups apart.
+    return rf"""
+        \b{DAY}\s+{month}(?:\s+{YEAR})?\b
+      | \b(?:au\s+)?mois\s+(?:de\s+|d['’]\s*){month}(?:\s+{YEAR})?\b
+      | \b(?:en|début|fin|mi-?|courant|depuis)\s+{month}(?:\s+{YEAR})?\b
+      | \b{month}\s+{YEAR}\b
+      | \b(?:en|année|depuis|depuis\s+l['’]an)\s+{YEAR}\b
+      | \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
+    """
+
+
+def _english(month: str) -> str:
+    return rf"""
+        \b{month}\s+{DAY}(?:,?\s+{YEAR})?\b
+      | \b{DAY}\s+(?i:of\s+)?{month}(?:,?\s+{YEAR})?\b
+      | \b(?i:in|early|late|mid-?|since|during)\s+{month}(?:,?\s+{YEAR})?\b
+      | \b{month},?\s+{YEAR}\b
+      | \b(?i:in|since|during)\s+{YEAR}\b
+      | \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
+    """
+
+
+def _generic(month: str) -> str:
+    """Other languages: day-month-year and month-year shapes over CLDR month names."""
+    return rf"""
+        \b{DAY}\.?\s+{month}(?:\s+{YEAR})?\b
+      | \b{month}\s+{DAY}(?:,?\s+{YEAR})?\b
+      | \b{month}\s+{YEAR}\b
+      | \b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b
+    """
+
+
+SHAPES = {"fr": _french, "en": _english}
+
+
+def _unique_groups(regex: str) -> str:
+    """Python forbids repeated group names: number the repeats (day, day_1, …) in one place."""
+    seen: dict = {}
+
+    def rename(match: re.Match) -> str:
+        name = match.group(1)
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        return f"(?P<{name}>" if count == 0 else f"(?P<{name}_{count}>"
+
+    return re.sub(r"\(\?P<(\w+)>", rename, regex)
+
+
+@lru_cache(maxsize=None)
+def patterns_for(language: str) -> LanguagePatterns:
+    """Compiled patterns for a language code ("fr", "en", "de"…); unknown codes fall back to English."""
+    base = language.split("-")[0].split("_")[0].lower() or "en"
+    try:
+        months = _month_names(base)
+    except Exception:  # Babel raises UnknownLocaleError or ValueError for codes it does not know
+        base, months = "en", _month_names("en")
+    month = _month_alternation(months)
+    shape = SHAPES.get(base, _generic)
+    flags = re.VERBOSE | re.IGNORECASE
+    if base == "en":
+        # English month names are capitalised; "may" and "march" in lower case are verbs.
+        flags = re.VERBOSE
+        month = _month_alternation({name.capitalize(): n for name, n in months.items()})
+    return LanguagePatterns(base, re.compile(_unique_groups(shape(month)), flags), months)

@@ -1,0 +1,45 @@
+"""Interface strings and date display per language: the one place that formats a date for a reader."""
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+
+CATALOGUES = ("fr", "en")
+
+
+@lru_cache(maxsize=None)
+def strings(language: str) -> dict:
+    """The interface catalogue for `language`, falling back to English for unknown languages."""
+    code = language.split("-")[0].split("_")[0].lower()
+    name = code if code in CATALOGUES else "en"
+    text = resources.files("annals.locales").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def babel_locale(language: str) -> str:
+    # English dates read "19 June 2024" in an archive; en_GB gives that order.
+    code = language.replace("-", "_") or "en"
+    if code == "en":
+        return "en_GB"
+    try:
+        Locale.parse(code)
+        return code
+    except (UnknownLocaleError, ValueError):
+        return "en_GB"
+
+
+@lru_cache(maxsize=4096)
+def format_iso(iso: str, precision: str, language: str) -> str:
+    """"2024-06-19"/day → "19 juin 2024"; "2025-06"/month → "juin 2025"; "2025"/year → "2025"."""
+    locale = babel_locale(language)
+    if precision == "year":
+        return iso[:4]
+    if precision == "month":
+        year, month = int(iso[:4]), int(iso[5:7])
+        return format_skeleton("yMMMM", datetime.date(year, month, 1), locale=locale)
+    return format_date(datetime.date.fromisoformat(iso), "long", locale=locale)

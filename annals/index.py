@@ -1,0 +1,131 @@
+"""Documents → the archive's indexes: unique page paths, events with anchors, sections, timeline."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from itertools import groupby
+
+from . import slugs
+from .model import PARAGRAPH, Document, Event, Section, Subsection
+
+DOCUMENT_RESERVED = {"index"}
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    month: str  # "2024-06"
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: str
+    path: str  # the year's page: "years/2024.html"
+    whole_year: tuple[Event, ...]  # events known only to the year
+    months: tuple[MonthGroup, ...]
+
+    @property
+    def event_count(self) -> int:
+        return len(self.whole_year) + sum(len(m.events) for m in self.months)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Everything the renderer shows, built once from the loaded documents."""
+
+    documents: tuple[Document, ...]  # in page-path order
+    sections: tuple[Section, ...]
+    events: tuple[Event, ...]  # chronological
+    years: tuple[YearGroup, ...]
+
+    by_document: dict  # document path → its events, in paragraph order
+
+    def events_of(self, document: Document) -> tuple[Event, ...]:
+        return self.by_document.get(document.path, ())
+
+
+def build_archive(documents: tuple[Document, ...]) -> Archive:
+    placed = assign_paths(documents)
+    by_document = {d.path: tuple(document_events(d)) for d in placed}
+    events = tuple(sorted((e for evs in by_document.values() for e in evs), key=chronological))
+    return Archive(documents=tuple(sorted(placed, key=lambda d: d.path)), sections=sections_of(placed),
+                   events=events, years=timeline(events), by_document=by_document)
+
+
+def chronological(event: Event) -> tuple:
+    # "2025" < "2025-06" < "2025-06-19": a year-level event opens its year, a month-level its month.
+    return event.date, event.document_path, event.paragraph
+
+
+def section_folders(documents) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Section → folder, and (section, subsection) → folder, with unique slugs for distinct names."""
+    folders, taken_sections, section_slug = {}, set(), {}
+    for section in sorted({d.section for d in documents}):
+        wanted = slugs.slug(section, slugs.NO_SECTION) if section else slugs.NO_SECTION
+        section_slug[section] = slugs.unique(wanted, taken_sections, slugs.RESERVED_ROOT)
+    taken_subsections = defaultdict(set)
+    for section, subsection in sorted({(d.section, d.subsection) for d in documents}):
+        base = section_slug[section]
+        if not subsection:
+            folders[(section, subsection)] = base
+            continue
+        sub = slugs.unique(slugs.slug(subsection, "sub"), taken_subsections[base], {"index"})
+        folders[(section, subsection)] = f"{base}/{sub}"
+    return section_slug, folders
+
+
+def assign_paths(documents) -> list[Document]:
+    """Each document with its unique page path; collisions resolved in source-name order."""
+    _, folders = section_folders(documents)
+    taken = defaultdict(set)
+    placed = []
+    for document in sorted(documents, key=lambda d: d.source.name):
+        folder = folders[(document.section, document.subsection)]
+        # A folder's names are shared by pages and subsection folders: keep them apart.
+        wanted = slugs.slug(document.title, document.source.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        name = slugs.unique(wanted, taken[folder], DOCUMENT_RESERVED)
+        placed.append(replace(document, path=f"{folder}/{name}.html"))
+    return placed
+
+
+def document_events(document: Document) -> list[Event]:
+    """One event per dated paragraph, at its first date; anchors numbered per date within the document."""
+    seen = defaultdict(int)
+    events = []
+    for block in document.blocks:
+        if block.kind != PARAGRAPH or not block.dates:
+            continue
+        first, *others = block.dates
+        seen[first.iso] += 1
+        anchor = first.iso if seen[first.iso] == 1 else f"{first.iso}-{seen[first.iso]}"
+        events.append(Event(date=first.iso, precision=first.precision, anchor=anchor,
+                            paragraph=block.number, text=block.text, document_path=document.path,
+                            document_title=document.title, other_dates=tuple(others),
+                            expression=first.expression, year_inferred=first.year_inferred))
+    return events
+
+
+def sections_of(documents) -> tuple[Section, ...]:
+    section_slug, folders = section_folders(documents)
+    by_section = defaultdict(lambda: defaultdict(list))
+    for document in sorted(documents, key=lambda d: d.path):
+        by_section[document.section][document.subsection].append(document)
+    sections = []
+    for name in sorted(by_section):
+        subs = by_section[name]
+        subsections = tuple(Subsection(name=sub, path=f"{folders[(name, sub)]}/index.html",
+                                       documents=tuple(subs[sub]))
+                            for sub in sorted(subs) if sub)
+        sections.append(Section(name=name, path=f"{section_slug[name]}/index.html", subsections=subsections, documents=tuple(subs.get("", ()))))
+    return tuple(sections)
+
+
+def timeline(events: tuple[Event, ...]) -> tuple[YearGroup, ...]:
+    years = []
+    for year, in_year in groupby(events, key=lambda e: e.year):
+        in_year = list(in_year)
+        months = tuple(MonthGroup(month, tuple(group))
+                       for month, group in groupby((e for e in in_year if e.month), key=lambda e: e.month))
+        years.append(YearGroup(year=year, path=f"years/{year}.html",
+                               whole_year=tuple(e for e in in_year if not e.month), months=months))
+    return tuple(years)

@@ -1,0 +1,136 @@
+"""Source folder → Documents: find sources, read bytes, decode, parse with the right reader, read dates."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..dates import find_dates
+from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, Source
+from .decode import Undecodable, decode
+from .markdown import read_markdown
+from .metadata import MetadataError, checked, parse_yaml
+from .parts import Parts
+from .text import read_text
+
+READERS = {".txt": ("text", read_text), ".md": ("markdown", read_markdown),
+           ".markdown": ("markdown", read_markdown)}
+SIDECAR = ".yaml"
+# Files in the source folder that are configuration, not documents or sidecars.
+NOT_SOURCES = {"entities.yaml", "annals.yaml"}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...]
+
+
+def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Source files under `root`, sorted; symlinks leaving `root` and unknown files are reported."""
+    root_real = root.resolve()
+    found, problems = [], []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            if name.startswith(".") or name in NOT_SOURCES:
+                continue
+            suffix = path.suffix.lower()
+            if path.is_symlink() and not path.resolve().is_relative_to(root_real):
+                problems.append(Problem(rel, "is a symbolic link to a file outside the source folder; "
+                                             "not followed — copy the file in instead", severity="error"))
+                continue
+            if suffix in READERS:
+                found.append(path)
+            elif suffix == SIDECAR and any(path.with_suffix(s).exists() for s in READERS):
+                continue
+            else:
+                problems.append(Problem(rel, f"is not a source document ({suffix or 'no extension'}); "
+                                             "ignored — sources are .txt or .md files", severity="error"))
+    return found, problems
+
+
+def load_archive(root: Path, language: str = "fr") -> Loaded:
+    """Every readable document under `root` and a problem for each thing that could not be read."""
+    paths, problems = find_sources(root)
+    documents = []
+    for path in paths:
+        document, found = load_document(path, path.relative_to(root).as_posix(), language)
+        problems.extend(found)
+        if document is not None:
+            documents.append(document)
+    return Loaded(tuple(documents), tuple(problems))
+
+
+def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document | None, list[Problem]]:
+    """One source file → a Document (or None when it cannot be read) and what went wrong."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(name, f"could not be read ({error.strerror}) — check its permissions",
+                              severity="error")]
+    form, reader = READERS[path.suffix.lower()]
+    try:
+        decoded = decode(data)
+    except Undecodable as error:
+        return None, [Problem(name, f"{error}; skipped — convert it to UTF-8 text", severity="error")]
+    problems = [Problem(name, decoded.warning)] if decoded.warning else []
+    if not decoded.text.strip():
+        return None, [Problem(name, "is empty; skipped — nothing to publish", severity="error")]
+    try:
+        parts = reader(decoded.text)
+    except MetadataError as error:
+        return None, problems + [Problem(name, f"{error}; document skipped", error.line, "error")]
+    sidecar_name = Path(name).with_suffix(SIDECAR).as_posix()
+    try:
+        meta, notes = _sidecar(path.with_suffix(SIDECAR))
+    except (MetadataError, Undecodable) as error:
+        line = getattr(error, "line", 0)
+        return None, problems + [Problem(sidecar_name, f"{error}; document {name} skipped", line, "error")]
+    problems += [Problem(name, note, line) for line, note in parts.notes]
+    problems += [Problem(sidecar_name, note, line) for line, note in notes]
+    meta = {**parts.metadata, **meta}
+    language = meta.get("language") or language
+    blocks, date_problems = _dated_blocks(parts, language, name)
+    source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                    encoding=decoded.encoding, format=form)
+    document = Document(
+        title=meta.get("title") or parts.title or Path(name).stem,
+        section=meta.get("section") or parts.section,
+        subsection=meta.get("subsection") or parts.subsection,
+        language=language,
+        blocks=blocks,
+        source=source,
+        provenance=Provenance(url=meta.get("url", ""), retrieved=meta.get("retrieved", ""),
+                              publisher=meta.get("publisher", ""), published=meta.get("published", "")),
+    )
+    return document, problems + date_problems
+
+
+def _sidecar(sidecar: Path) -> tuple[dict, list[tuple[int, str]]]:
+    if not sidecar.is_file():
+        return {}, []
+    text = decode(sidecar.read_bytes()).text
+    return checked(parse_yaml(text), line=1)
+
+
+def _dated_blocks(parts: Parts, language: str, name: str) -> tuple[tuple[Block, ...], list[Problem]]:
+    """Number the paragraphs and read their dates, carrying the year from one date to the next."""
+    blocks, problems, year, number = [], [], None, 0
+    for raw in parts.blocks:
+        dates = ()
+        if raw.kind in (PARAGRAPH, HEADING):
+            found = find_dates(raw.text, language, year)
+            year = found.year
+            problems += [Problem(name, f"{r.expression!r} is not read as a date: {r.reason}", raw.line)
+                         for r in found.rejected]
+            dates = found.mentions if raw.kind == PARAGRAPH else ()
+        if raw.kind == PARAGRAPH:
+            number += 1
+        blocks.append(Block(kind=raw.kind, text=raw.text, line=raw.line,
+                            number=number if raw.kind == PARAGRAPH else 0,
+                            dates=dates, html=raw.html, gap_lines=raw.gap_lines))
+    return tuple(blocks), problems

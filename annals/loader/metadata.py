@@ -1,0 +1,64 @@
+"""Document metadata from YAML (Markdown front matter or a `.yaml` sidecar), checked key by key."""
+from __future__ import annotations
+
+import datetime
+
+import yaml
+
+# key → accepted spellings; values are kept as text.
+KEYS = {
+    "title": ("title",),
+    "section": ("section", "category"),
+    "subsection": ("subsection",),
+    "language": ("language", "lang"),
+    "url": ("url", "source_url", "source"),
+    "retrieved": ("retrieved", "retrieved_at"),
+    "publisher": ("publisher",),
+    "published": ("published", "date"),
+}
+ALIASES = {spelling: key for key, spellings in KEYS.items() for spelling in spellings}
+# Keys other generators write that carry nothing Annals shows; accepted without a warning.
+IGNORED = {"tags", "author", "authors", "slug", "summary", "draft", "description"}
+
+
+class MetadataError(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def parse_yaml(text: str, first_line: int = 1) -> dict:
+    """YAML text → mapping; errors name the line in the source file."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else first_line
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise MetadataError(line, f"the YAML metadata is malformed ({problem}) — fix the YAML syntax") from error
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise MetadataError(first_line, f"the YAML metadata must be a mapping of keys to values, "
+                                        f"not a {type(data).__name__}")
+    return data
+
+
+def checked(data: dict, line: int = 1) -> tuple[dict, list[tuple[int, str]]]:
+    """Known keys with text values, and a note for each unknown key or value of the wrong type."""
+    values, notes = {}, []
+    for raw_key, value in data.items():
+        key = ALIASES.get(str(raw_key).lower())
+        if key is None:
+            if str(raw_key).lower() not in IGNORED:
+                known = ", ".join(sorted(KEYS))
+                notes.append((line, f"unknown metadata key {raw_key!r} ignored — known keys: {known}"))
+            continue
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            value = value.isoformat()
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or value is None:
+            notes.append((line, f"metadata key {raw_key!r} should be text, not "
+                                f"{type(value).__name__}; ignored"))
+            continue
+        values.setdefault(key, str(value).strip())
+    return values, notes

@@ -1,0 +1,1 @@
+"""Interface strings per language, one YAML catalogue each (fr.yaml, en.yaml)."""

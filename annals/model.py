@@ -1,0 +1,148 @@
+"""Page objects: the archive's documents, blocks, dated events and sections as frozen data classes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+MEDIA_GAP = "media_gap"
+
+PRECISIONS = ("day", "month", "year")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date stated in a paragraph, normalised to ISO and truncated to its precision."""
+
+    iso: str  # "2024-06-19", "2024-06" or "2024"
+    precision: str  # "day" | "month" | "year"
+    expression: str  # the words as written in the source
+    year_inferred: bool = False  # the year came from an earlier date in the document
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a document's body, in source order.
+
+    A paragraph carries its position (`number`, for the `p-N` id) and the dates it states; a heading
+    carries its text; a media gap records how many blank source lines stood where the original page
+    had photos or media.
+    """
+
+    kind: str  # HEADING | PARAGRAPH | MEDIA_GAP
+    text: str
+    line: int  # 1-based line in the source file
+    number: int = 0  # paragraph position, 1-based; 0 for headings and media gaps
+    dates: tuple[DateMention, ...] = ()
+    html: str = ""  # sanitised HTML for Markdown sources; empty for plain text
+    gap_lines: int = 0
+
+    @property
+    def paragraph_id(self) -> str:
+        return f"p-{self.number}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document came from: its file, bytes' checksum and how it was decoded."""
+
+    name: str  # path relative to the source folder, with forward slashes
+    sha256: str
+    size: int
+    encoding: str
+    format: str  # "text" | "markdown"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Metadata about the original publication, from front matter or a `.yaml` sidecar."""
+
+    url: str = ""
+    retrieved: str = ""
+    publisher: str = ""
+    published: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document as read by the loader; `path` is set by the indexer once slugs are unique."""
+
+    title: str
+    section: str
+    subsection: str
+    language: str
+    blocks: tuple[Block, ...]
+    source: Source
+    provenance: Provenance = field(default_factory=Provenance)
+    path: str = ""  # output path of the document page, e.g. "section/sub/title.html"
+
+    @property
+    def paragraphs(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.kind == PARAGRAPH)
+
+    @property
+    def id(self) -> str:
+        """The document's id: its page path without the `.html` suffix."""
+        return self.path[: -len(".html")] if self.path.endswith(".html") else self.path
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated paragraph: one per paragraph, at the first date it states; the others stay listed."""
+
+    date: str
+    precision: str
+    anchor: str  # the element id on the document page: "2024-06-19", "2024-06-19-2", …
+    paragraph: int  # the paragraph's number (its `p-N` id)
+    text: str
+    document_path: str
+    document_title: str = ""
+    other_dates: tuple[DateMention, ...] = ()
+    expression: str = ""
+    year_inferred: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"{self.document_path}#{self.anchor}"
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+    @property
+    def month(self) -> str:
+        """"YYYY-MM", or "" for an event known only to the year."""
+        return self.date[:7] if self.precision != "year" else ""
+
+
+@dataclass(frozen=True)
+class Subsection:
+    name: str
+    path: str  # "section/sub/index.html"
+    documents: tuple[Document, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    path: str  # "section/index.html"
+    subsections: tuple[Subsection, ...]
+    documents: tuple[Document, ...]  # documents with no subsection
+
+    @property
+    def document_count(self) -> int:
+        return len(self.documents) + sum(len(s.documents) for s in self.subsections)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the build could not do as asked: `path:line: message — what to do`."""
+
+    path: str
+    message: str
+    line: int = 0
+    severity: str = "warning"  # "warning": built anyway; "error": the document was skipped
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"

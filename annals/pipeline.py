@@ -1,0 +1,91 @@
+"""The build, end to end: load → index → render → write, and the report of what happened."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import theme
+from .i18n import strings
+from .index import build_archive
+from .loader import load_archive
+from .model import Problem
+from .render import Output, Renderer, Site, documents_json, dump_json, events_csv, events_json, source_copy_path
+from .write import Staging, check_output
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    source: Path
+    output: Path
+    language: str = "fr"
+    title: str = ""
+    description: str = ""
+    theme_root: Path | None = None  # folder whose templates/ and static/ override the default theme
+    strict: bool = False  # any warning fails the build and leaves the previous site
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    documents: int
+    events: int
+    pages: int
+    problems: tuple[Problem, ...] = field(default=())
+    published: bool = False
+
+    @property
+    def skipped(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    def as_json(self) -> bytes:
+        return dump_json({
+            "documents": self.documents, "events": self.events, "pages": self.pages,
+            "skipped": [_problem(p) for p in self.skipped],
+            "warnings": [_problem(p) for p in self.warnings],
+        })
+
+    def summary(self) -> str:
+        state = "built" if self.published else "not published"
+        return (f"{state}: {self.documents} documents, {self.events} events, {self.pages} pages; "
+                f"{len(self.skipped)} skipped, {len(self.warnings)} warnings")
+
+
+def _problem(problem: Problem) -> dict:
+    return {"file": problem.path, "line": problem.line, "message": problem.message}
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Build the site; the previous one stays in place unless this build completes (and, if strict, is clean)."""
+    check_output(options.output, options.source)
+    loaded = load_archive(options.source, options.language)
+    archive = build_archive(loaded.documents)
+    site = Site(title=options.title or strings(options.language)["archive"], language=options.language,
+                description=options.description)
+    renderer = Renderer(archive, site, theme.search_path(options.theme_root, "templates"))
+    staging = Staging(options.output)
+    try:
+        pages = staging.write(renderer.all_pages())
+        report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=pages,
+                             problems=loaded.problems)
+        staging.write([events_json(archive), documents_json(archive), events_csv(archive),
+                       Output("build-report.json", report.as_json())])
+        for relative, path in theme.static_files(theme.search_path(options.theme_root, "static")).items():
+            staging.copy(path, f"static/{relative}")
+        for document in archive.documents:
+            staging.copy(options.source / document.source.name, source_copy_path(document))
+        if options.strict and report.problems:
+            staging.discard()
+            return report
+        staging.publish()
+    except BaseException:
+        staging.discard()
+        raise
+    return BuildReport(report.documents, report.events, report.pages, report.problems, published=True)
+
+
+def read_report(output: Path) -> dict:
+    return json.loads((output / "build-report.json").read_text(encoding="utf-8"))

@@ -1,0 +1,154 @@
+"""Archive → HTML pages and data files: the Jinja environment and one function per page kind."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from . import slugs
+from .i18n import format_iso, strings
+from .index import Archive
+from .model import Document, Event
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page shows about the site itself."""
+
+    title: str = "Annals"
+    language: str = "fr"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site: its path under the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
+
+def environment(template_dirs: list[Path]) -> Environment:
+    env = Environment(loader=FileSystemLoader([str(d) for d in template_dirs]),
+                      autoescape=select_autoescape(("html", "xml"), default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    return env
+
+
+class Renderer:
+    """Renders each page kind of one archive; templates are compiled once and reused."""
+
+    def __init__(self, archive: Archive, site: Site, template_dirs: list[Path]):
+        self.archive = archive
+        self.site = site
+        self.env = environment(template_dirs)
+        self.env.filters["date_label"] = self.date_label
+        self.env.filters["month_label"] = lambda month: format_iso(month, "month", site.language)
+        self.t = strings(site.language)
+
+    def date_label(self, dated, language: str | None = None) -> str:
+        """An Event or DateMention formatted for the reader: "19 juin 2024", "juin 2025", "2025"."""
+        iso = dated.date if isinstance(dated, Event) else dated.iso
+        return format_iso(iso, dated.precision, language or self.site.language)
+
+    def newest_event(self, document: Document) -> tuple:
+        """Sort key: the document's newest event date (documents without events last), then path."""
+        return max((e.date for e in self.archive.events_of(document)), default=""), document.path
+
+    def page(self, template: str, path: str, **context) -> Output:
+        html = self.env.get_template(template).render(
+            site=self.site, t=self.t, root=slugs.root_prefix(path), page_path=path,
+            years=self.archive.years, **context)
+        return Output(path, html.encode("utf-8"))
+
+    def home(self) -> Output:
+        latest = sorted(self.archive.documents, key=self.newest_event, reverse=True)[:10]
+        return self.page("home.html", "index.html", sections=self.archive.sections, latest=latest,
+                         document_total=len(self.archive.documents), event_total=len(self.archive.events),
+                         events_of=self.archive.events_of)
+
+    def sections(self) -> Iterator[Output]:
+        for section in self.archive.sections:
+            yield self.page("section.html", section.path, section=section, subsection=None,
+                            documents=section.documents, events_of=self.archive.events_of)
+            for subsection in section.subsections:
+                yield self.page("section.html", subsection.path, section=section, subsection=subsection,
+                                documents=subsection.documents, events_of=self.archive.events_of)
+
+    def documents(self) -> Iterator[Output]:
+        section_pages = {s.name: s for s in self.archive.sections}
+        for document in self.archive.documents:
+            section = section_pages[document.section]
+            subsection = next((s for s in section.subsections if s.name == document.subsection), None)
+            events = self.archive.events_of(document)
+            yield self.page("document.html", document.path, document=document, section=section,
+                            subsection=subsection, events=events,
+                            event_at={e.paragraph: e for e in events},
+                            source_copy=slugs.relative(source_copy_path(document), document.path))
+
+    def timeline(self) -> Output:
+        return self.page("timeline.html", "timeline.html", groups=self.archive.years, year=None)
+
+    def year_pages(self) -> Iterator[Output]:
+        for group in self.archive.years:
+            yield self.page("timeline.html", group.path, groups=(group,), year=group)
+
+    def not_found(self) -> Output:
+        return self.page("404.html", "404.html")
+
+    def all_pages(self) -> Iterator[Output]:
+        yield self.home()
+        yield self.timeline()
+        yield self.not_found()
+        yield from self.year_pages()
+        yield from self.sections()
+        yield from self.documents()
+
+
+def source_copy_path(document: Document) -> str:
+    """The verbatim copy of a document's source, beside its page: `…/title.source.txt`."""
+    suffix = Path(document.source.name).suffix.lower() or ".txt"
+    return f"{document.id}.source{suffix}"
+
+
+def events_json(archive: Archive) -> Output:
+    items = [{"date": e.date, "precision": e.precision, "document": document_id(e.document_path),
+              "url": e.url, "anchor": e.anchor, "paragraph": e.paragraph, "expression": e.expression,
+              "year_inferred": e.year_inferred, "other_dates": [d.iso for d in e.other_dates],
+              "text": e.text} for e in archive.events]
+    return Output("events.json", dump_json(items))
+
+
+def documents_json(archive: Archive) -> Output:
+    items = [{"id": d.id, "title": d.title, "section": d.section, "subsection": d.subsection,
+              "url": d.path, "source": d.source.name, "source_copy": source_copy_path(d),
+              "sha256": d.source.sha256, "encoding": d.source.encoding, "language": d.language,
+              "paragraphs": len(d.paragraphs), "events": len(archive.events_of(d)),
+              "provenance": {"url": d.provenance.url, "retrieved": d.provenance.retrieved,
+                             "publisher": d.provenance.publisher, "published": d.provenance.published}}
+             for d in archive.documents]
+    return Output("documents.json", dump_json(items))
+
+
+def events_csv(archive: Archive) -> Output:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["date", "precision", "document", "url", "text"])
+    for e in archive.events:
+        writer.writerow([e.date, e.precision, document_id(e.document_path), e.url, e.text])
+    return Output("events.csv", buffer.getvalue().encode("utf-8"))
+
+
+def document_id(path: str) -> str:
+    return path[: -len(".html")]
+
+
+def dump_json(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+

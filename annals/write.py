@@ -1,0 +1,74 @@
+"""Write the built site atomically: a fresh tree beside the output, swapped in only when complete."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from .render import Output
+
+MARKER = ".annals-site"  # marks a folder Annals built, so a rebuild may replace it
+
+
+class UnsafeOutput(ValueError):
+    """The output folder cannot be replaced without risk to the user's files."""
+
+
+def safe_target(root: Path, relative: str) -> Path:
+    """`root/relative`, refusing any path that would land outside `root`."""
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or ".." in pure.parts or "\x00" in relative or not pure.parts:
+        raise UnsafeOutput(f"refusing to write outside the output folder: {relative!r}")
+    return root.joinpath(*pure.parts)
+
+
+def check_output(output: Path, source: Path) -> None:
+    """Refuse an output that holds the sources or is a folder of someone else's files."""
+    out, src = output.resolve(), source.resolve()
+    if out == src or src.is_relative_to(out):
+        raise UnsafeOutput(f"{output}: the output folder contains the sources; choose another folder")
+    if out.is_relative_to(src):
+        raise UnsafeOutput(f"{output}: the output folder is inside the source folder; choose another folder")
+    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).exists())):
+        raise UnsafeOutput(f"{output}: exists and was not built by Annals; refusing to replace it — "
+                           "remove it or choose another output folder")
+
+
+class Staging:
+    """A new site tree written next to the output; `publish()` swaps it in, `discard()` removes it."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.root = output.parent / f".{output.name}.building-{os.getpid()}"
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        self.root.mkdir(parents=True)
+        (self.root / MARKER).write_text("This folder was built by Annals and is replaced on each build.\n",
+                                        encoding="utf-8")
+
+    def write(self, outputs: Iterable[Output]) -> int:
+        count = 0
+        for item in outputs:
+            target = safe_target(self.root, item.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(item.data)
+            count += 1
+        return count
+
+    def copy(self, source: Path, relative: str) -> None:
+        target = safe_target(self.root, relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+    def publish(self) -> None:
+        """Swap the new tree in; the old one is moved aside first and removed only after the swap."""
+        old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
+        if self.output.exists():
+            os.replace(self.output, old)
+        os.replace(self.root, self.output)
+        if old.exists():
+            shutil.rmtree(old)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)

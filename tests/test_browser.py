@@ -1,0 +1,73 @@
+"""A real Chromium opens the built site from disk (file://) and follows a citation from the timeline."""
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def missing(what: str):
+    """Outside CI a missing browser skips; in CI it fails, so a green run always drove Chromium."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI: .ci/run installs it")
+    pytest.skip(f"{what} is not installed")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        missing("Debian's chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_timeline_link_lands_on_the_highlighted_paragraph(seed_site, page):
+    page.goto((seed_site / "timeline.html").as_uri())
+    assert page.title().startswith("Chronologie")
+    page.get_by_role("link", name="19 juin 2024").click()
+    page.wait_for_url("**/pour-l-independance-et-la-justice.html#2024-06-19")
+    target = page.locator(":target")
+    assert target.get_attribute("id") == "2024-06-19"
+    assert target.locator("p.paragraph").inner_text().startswith("Le 19 juin, le respecté camarade")
+    # The paragraph is on screen and highlighted (its background differs from the page's).
+    box = target.bounding_box()
+    assert 0 <= box["y"] < 900
+    background = target.evaluate("e => getComputedStyle(e).backgroundColor")
+    body = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert background not in (body, "rgba(0, 0, 0, 0)")
+
+
+def test_permalink_appears_on_keyboard_focus(seed_site, page):
+    page.goto((seed_site / "le-monde-et-la-coree/solidarite/pour-l-independance-et-la-justice.html").as_uri())
+    link = page.locator('a.permalink[href="#2024-06-19"]')
+    assert link.evaluate("e => getComputedStyle(e).opacity") == "0"
+    link.focus()
+    page.wait_for_function("e => getComputedStyle(e).opacity === '1'", arg=link.element_handle())
+    link.press("Enter")
+    page.wait_for_url("**#2024-06-19")
+
+
+def test_home_leads_to_the_document_through_its_section(seed_site, page):
+    page.goto((seed_site / "index.html").as_uri())
+    page.get_by_role("link", name="Solidarité").first.click()
+    page.get_by_role("link", name="Pour l'indépendance et la justice").click()
+    assert page.locator("h1").inner_text() == "Pour l'indépendance et la justice"
+    assert page.locator(".media-gap").count() == 7

@@ -1,0 +1,117 @@
+"""Whole builds: reproducible, atomic, safe about where they write, honest in their exit status."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annals.cli import main
+from annals.pipeline import BuildOptions, build
+from annals.write import MARKER, UnsafeOutput, safe_target
+
+from conftest import NBSP, REPO, SEEDS, build_sources
+
+
+def tree(root: Path) -> dict:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(BuildOptions(source=SEEDS, output=first))
+    build(BuildOptions(source=SEEDS, output=second))
+    assert tree(first) == tree(second)
+    assert len(tree(first)) > 10
+
+
+def test_rebuild_replaces_the_previous_site_and_leaves_no_staging(tmp_path, make_sources):
+    output = tmp_path / "site"
+    root = make_sources({"a.txt": "T\n" + NBSP + "p\n"})
+    build_sources(root, output)
+    (output / "stale.html").write_text("old", encoding="utf-8")
+    build_sources(root, output)
+    assert not (output / "stale.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "sources"]
+
+
+def test_a_failed_build_leaves_the_previous_site_whole(tmp_path, make_sources):
+    output = tmp_path / "site"
+    root = make_sources({"a.txt": "T\n" + NBSP + "p\n"})
+    build_sources(root, output)
+    before = tree(output)
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "document.html").write_text("{{ no_such_variable }}", encoding="utf-8")
+    with pytest.raises(Exception):
+        build_sources(root, output, theme_root=theme)
+    assert tree(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "sources", "theme"]
+
+
+def test_strict_build_with_a_warning_keeps_the_previous_site(tmp_path, make_sources):
+    output = tmp_path / "site"
+    root = make_sources({"a.txt": "T\n" + NBSP + "p\n"})
+    build_sources(root, output)
+    before = tree(output)
+    (root / "b.txt").write_text("T2\n" + NBSP + "le 30 février 2024\n", encoding="utf-8")
+    report = build_sources(root, output, strict=True)
+    assert not report.published and report.warnings
+    assert tree(output) == before
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path, make_sources):
+    root = make_sources({"a.txt": "T\n" + NBSP + "p\n"})
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.docx").write_bytes(b"years of work")
+    with pytest.raises(UnsafeOutput):
+        build_sources(root, precious)
+    with pytest.raises(UnsafeOutput):
+        build_sources(root, root)
+    with pytest.raises(UnsafeOutput):
+        build_sources(root, root / "site")
+    assert (precious / "thesis.docx").read_bytes() == b"years of work"
+
+
+def test_output_paths_never_leave_the_output_folder(tmp_path):
+    for bad in ("../x.html", "/etc/passwd", "a/../../x", "a\x00b", ""):
+        with pytest.raises(UnsafeOutput):
+            safe_target(tmp_path, bad)
+
+
+def test_sources_are_not_modified(tmp_path):
+    before = tree(SEEDS)
+    build(BuildOptions(source=SEEDS, output=tmp_path / "site"))
+    assert tree(SEEDS) == before
+
+
+def test_build_report_lists_skipped_files_and_exit_status_says_so(tmp_path, make_sources, capsys):
+    root = make_sources({"a.txt": "T\n" + NBSP + "p\n", "empty.txt": ""})
+    output = tmp_path / "site"
+    status = main(["build", "--source", str(root), "--output", str(output)])
+    assert status == 1
+    report = json.loads((output / "build-report.json").read_text(encoding="utf-8"))
+    assert report["documents"] == 1 and [s["file"] for s in report["skipped"]] == ["empty.txt"]
+    assert "empty.txt: error: is empty" in capsys.readouterr().err
+    assert (output / MARKER).is_file()
+
+
+def test_hostile_text_is_escaped(tmp_path, make_sources):
+    payload = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    root = make_sources({"x.txt": f"/ {payload} - {payload}\n{payload}\n{NBSP}{payload} le 3 mai 2020\n"
+                                  f"{payload}\n{NBSP}p\n"})
+    output = tmp_path / "site"
+    build_sources(root, output)
+    for page in output.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html and "<img" not in html, page
+
+
+def test_build_py_builds_seeds_into_a_chosen_folder(tmp_path):
+    output = tmp_path / "out"
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--output", str(output)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (output / "timeline.html").is_file()
+    assert "1 documents, 13 events" in result.stdout

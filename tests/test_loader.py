@@ -1,0 +1,133 @@
+"""The loader: the seed's text format, Markdown with front matter, sidecars, decoding."""
+import codecs
+
+from annals.loader import find_sources, load_archive, load_document
+from annals.loader.decode import decode
+from annals.loader.text import read_text
+from annals.model import HEADING, MEDIA_GAP, PARAGRAPH
+
+from conftest import NBSP
+
+TINY = "\n".join([
+    "/ Politique - Parti",
+    "Un titre",
+    NBSP + "Premier paragraphe.",
+    "",
+    "Un intertitre",
+    "",
+    NBSP + "Le 19 juin 2024, deuxième paragraphe.",
+    "\u00a0\u00a0",
+    "",
+    NBSP + "Le 20 juin, troisième.",
+])
+
+
+def kinds(parts):
+    return [(b.kind, b.text) for b in parts.blocks]
+
+
+def test_breadcrumb_title_paragraphs_headings_and_media_gap():
+    parts = read_text(TINY)
+    assert (parts.section, parts.subsection, parts.title) == ("Politique", "Parti", "Un titre")
+    assert kinds(parts) == [
+        (PARAGRAPH, "Premier paragraphe."), (HEADING, "Un intertitre"),
+        (PARAGRAPH, "Le 19 juin 2024, deuxième paragraphe."), (MEDIA_GAP, ""), (PARAGRAPH, "Le 20 juin, troisième."),
+    ]
+    assert [b.line for b in parts.blocks] == [3, 5, 7, 8, 10]
+
+
+def test_single_blank_line_is_not_a_media_gap():
+    parts = read_text("/ A - B\nT\n" + NBSP + "un\n\n" + NBSP + "deux")
+    assert [b.kind for b in parts.blocks] == [PARAGRAPH, PARAGRAPH]
+
+
+def test_breadcrumb_parts_may_be_missing():
+    assert (read_text("/ Culture\nT\n" + NBSP + "p").section, read_text("/ Culture\nT").subsection) == ("Culture", "")
+    parts = read_text("Titre sans fil\n" + NBSP + "p")
+    assert (parts.section, parts.title) == ("", "Titre sans fil")
+
+
+def test_a_long_unindented_line_stays_a_paragraph():
+    long_line = "mot " * 80
+    assert read_text("T\n" + long_line).blocks[0].kind == PARAGRAPH
+
+
+def test_only_a_title_is_noted():
+    parts = read_text("/ A - B\nSeulement un titre\n")
+    assert parts.title == "Seulement un titre" and not parts.blocks
+    assert "no paragraphs" in parts.notes[0][1]
+
+
+def test_decoding_boms_legacy_and_line_endings():
+    assert decode(codecs.BOM_UTF8 + "é".encode()).text == "é"
+    assert decode("é\r\nb\rc".encode("utf-16")).text == "é\nb\nc"
+    legacy = decode("Août – l’été".encode("cp1252"))
+    assert legacy.text == "Août – l’été" and legacy.encoding == "cp1252" and "UTF-8" in legacy.warning
+
+
+def test_document_keeps_checksum_dates_and_numbering(make_sources):
+    root = make_sources({"a.txt": TINY})
+    document, problems = load_document(root / "a.txt", "a.txt")
+    assert not problems
+    assert len(document.source.sha256) == 64 and document.source.size == len(TINY.encode())
+    assert [b.number for b in document.paragraphs] == [1, 2, 3]
+    assert [d.iso for b in document.paragraphs for d in b.dates] == ["2024-06-19", "2024-06-20"]
+
+
+def test_markdown_front_matter_and_sanitised_html(make_sources):
+    root = make_sources({"m.md": "---\ntitle: Titre MD\nsection: Culture\nsubsection: Arts\nlanguage: en\n"
+                                 "url: https://example.org/a\n---\n\n# Heading\n\nOn June 19, 2024, *met*."
+                                 "<script>alert(1)</script>\n"})
+    document, problems = load_document(root / "m.md", "m.md")
+    assert not problems
+    assert (document.title, document.section, document.subsection, document.language) == \
+        ("Titre MD", "Culture", "Arts", "en")
+    assert document.provenance.url == "https://example.org/a"
+    heading, paragraph = document.blocks
+    assert heading.kind == HEADING and heading.text == "Heading"
+    assert "<em>met</em>" in paragraph.html and "<script" not in paragraph.html
+    assert paragraph.dates[0].iso == "2024-06-19"
+
+
+def test_sidecar_metadata_and_unknown_keys(make_sources):
+    root = make_sources({"a.txt": TINY, "a.yaml": "url: https://example.org/x\nretrieved: 2025-01-02\n"
+                                                  "publisher: Agence\ncolour: blue\n"})
+    document, problems = load_document(root / "a.txt", "a.txt")
+    assert (document.provenance.url, document.provenance.retrieved, document.provenance.publisher) == \
+        ("https://example.org/x", "2025-01-02", "Agence")
+    assert len(problems) == 1 and "colour" in problems[0].message and problems[0].path == "a.yaml"
+
+
+def test_malformed_front_matter_skips_the_document_naming_the_line(make_sources):
+    root = make_sources({"bad.md": "---\ntitle: [unclosed\n---\nbody\n", "good.txt": TINY})
+    loaded = load_archive(root)
+    assert [d.source.name for d in loaded.documents] == ["good.txt"]
+    (problem,) = loaded.problems
+    assert problem.path == "bad.md" and problem.line >= 2 and problem.severity == "error"
+
+
+def test_empty_and_binary_files_are_reported_and_the_rest_loads(make_sources):
+    root = make_sources({"empty.txt": "", "blank.txt": " \n\u00a0\n", "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00",
+                         "photo.png": b"\x89PNG", "ok.txt": TINY})
+    loaded = load_archive(root)
+    assert [d.source.name for d in loaded.documents] == ["ok.txt"]
+    reported = {p.path: p.message for p in loaded.problems}
+    assert set(reported) == {"empty.txt", "blank.txt", "image.txt", "photo.png"}
+    assert "binary" in reported["image.txt"]
+
+
+def test_symlink_out_of_the_source_folder_is_not_followed(tmp_path, make_sources):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("T\n" + NBSP + "secret", encoding="utf-8")
+    root = make_sources({"ok.txt": TINY})
+    (root / "link.txt").symlink_to(outside)
+    paths, problems = find_sources(root)
+    assert [p.name for p in paths] == ["ok.txt"]
+    assert problems[0].path == "link.txt" and "outside" in problems[0].message
+
+
+def test_invalid_dates_are_reported_with_file_and_line(make_sources):
+    root = make_sources({"d.txt": "T\n" + NBSP + "Le 30 février 2024, rien.\n"})
+    document, problems = load_document(root / "d.txt", "d.txt")
+    assert not document.paragraphs[0].dates
+    assert (problems[0].path, problems[0].line) == ("d.txt", 2)
