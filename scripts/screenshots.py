@@ -1,0 +1,40 @@
+"""Screenshot pages of a built site in headless Chromium: `python scripts/screenshots.py SITE OUT PAGE[#frag]...`.
+
+Each page is taken at phone (390 px) and desktop (1280 px) width, in the light and dark schemes.
+"""
+import argparse
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("pages", nargs="+")
+    parser.add_argument("--scheme", choices=["light", "dark"], action="append")
+    parser.add_argument("--full", action="store_true", help="the whole page, not the first screen")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+        for scheme in args.scheme or ["light"]:
+            for label, width in WIDTHS.items():
+                page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+                for target in args.pages:
+                    page.goto((args.site.resolve() / target.split("#")[0]).as_uri()
+                              + ("#" + target.split("#")[1] if "#" in target else ""))
+                    name = target.replace("/", "_").replace("#", "@").replace(".html", "")
+                    page.screenshot(path=args.out / f"{name}-{label}-{scheme}.png", full_page=args.full)
+                page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
