@@ -131,3 +131,22 @@ def test_invalid_dates_are_reported_with_file_and_line(make_sources):
     document, problems = load_document(root / "d.txt", "d.txt")
     assert not document.paragraphs[0].dates
     assert (problems[0].path, problems[0].line) == ("d.txt", 2)
+
+
+def test_published_date_gives_the_year_to_dates_before_any_other(make_sources):
+    root = make_sources({"a.txt": "T\n" + NBSP + "Le 19 juin, la visite.\n", "a.yaml": "published: 2024-06-20\n"})
+    document, problems = load_document(root / "a.txt", "a.txt")
+    assert not problems
+    assert document.paragraphs[0].dates[0].iso == "2024-06-19"
+
+
+def test_legacy_encoding_warning_names_the_first_bad_line(make_sources):
+    root = make_sources({"w.txt": "T\n".encode() + NBSP.encode() + "Août".encode("cp1252")})
+    _, problems = load_document(root / "w.txt", "w.txt")
+    assert (problems[0].line, problems[0].severity) == (2, "warning") and "cp1252" in problems[0].message
+
+
+def test_nul_bytes_anywhere_mean_a_binary_file(make_sources):
+    root = make_sources({"n.txt": ("T\n" + "x" * 10000).encode() + b"\x00"})
+    document, problems = load_document(root / "n.txt", "n.txt")
+    assert document is None and "binary" in problems[0].message

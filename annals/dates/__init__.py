@@ -54,7 +54,8 @@ def _mention(match: re.Match, months: dict, context_year: int | None) -> DateMen
     inferred = year_text is None
     year = int(year_text) if year_text else context_year
     if year is None:
-        return Rejected(expression, "no year given and none stated earlier in the document")
+        return Rejected(expression, "no year given and none stated earlier in the document — add the year, "
+                                    "or a `published:` date in the document's metadata")
     if day_text:
         return _checked(expression, year, month, _day_number(day_text), inferred)
     if month:

@@ -77,7 +77,7 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
         decoded = decode(data)
     except Undecodable as error:
         return None, [Problem(name, f"{error}; skipped — convert it to UTF-8 text", severity="error")]
-    problems = [Problem(name, decoded.warning)] if decoded.warning else []
+    problems = [Problem(name, decoded.warning, decoded.line)] if decoded.warning else []
     if not decoded.text.strip():
         return None, [Problem(name, "is empty; skipped — nothing to publish", severity="error")]
     try:
@@ -94,7 +94,7 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
     problems += [Problem(sidecar_name, note, line) for line, note in notes]
     meta = {**parts.metadata, **meta}
     language = meta.get("language") or language
-    blocks, date_problems = _dated_blocks(parts, language, name)
+    blocks, date_problems = _dated_blocks(parts, language, name, _year(meta.get("published", "")))
     source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                     encoding=decoded.encoding, format=form)
     document = Document(
@@ -117,9 +117,14 @@ def _sidecar(sidecar: Path) -> tuple[dict, list[tuple[int, str]]]:
     return checked(parse_yaml(text), line=1)
 
 
-def _dated_blocks(parts: Parts, language: str, name: str) -> tuple[tuple[Block, ...], list[Problem]]:
+def _year(published: str) -> int | None:
+    """The year of a `published` date ("2024-06-20"), the context for the document's first dates."""
+    return int(published[:4]) if published[:4].isdigit() else None
+
+
+def _dated_blocks(parts: Parts, language: str, name: str, year: int | None) -> tuple[tuple[Block, ...], list[Problem]]:
     """Number the paragraphs and read their dates, carrying the year from one date to the next."""
-    blocks, problems, year, number = [], [], None, 0
+    blocks, problems, number = [], [], 0
     for raw in parts.blocks:
         dates = ()
         if raw.kind in (PARAGRAPH, HEADING):

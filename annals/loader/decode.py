@@ -9,6 +9,7 @@ class Decoded:
     text: str
     encoding: str
     warning: str = ""  # set when the encoding was a guess the archivist should confirm
+    line: int = 0  # where the guess was needed: the first line that is not UTF-8
 
 
 class Undecodable(ValueError):
@@ -17,7 +18,7 @@ class Undecodable(ValueError):
 
 def looks_binary(data: bytes) -> bool:
     """NUL bytes outside a UTF-16/32 BOM'd file mean an image, archive or other binary."""
-    return b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    return b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
 def decode(data: bytes) -> Decoded:
@@ -44,8 +45,8 @@ def decode(data: bytes) -> Decoded:
             continue
         line = data.count(b"\n", 0, first_bad) + 1
         return Decoded(_normalise(text), legacy,
-                       f"not valid UTF-8 (first at line {line}); read as {legacy}. "
-                       "If accents look wrong on the page, re-save the file as UTF-8")
+                       f"is not valid UTF-8; read as {legacy} — if accents look wrong on the page, "
+                       "re-save the file as UTF-8", line)
     raise Undecodable("could not be decoded")  # latin-1 decodes any bytes; kept for clarity
 
 
