@@ -61,7 +61,7 @@ def section_folders(documents) -> tuple[dict[str, str], dict[tuple[str, str], st
     """Section → folder, and (section, subsection) → folder, with unique slugs for distinct names."""
     folders, taken_sections, section_slug = {}, set(), {}
     for section in sorted({d.section for d in documents}):
-        wanted = slugs.slug(section, slugs.NO_SECTION) if section else slugs.NO_SECTION
+        wanted = slugs.slug(section, "section") if section else slugs.NO_SECTION
         section_slug[section] = slugs.unique(wanted, taken_sections, slugs.RESERVED_ROOT)
     taken_subsections = defaultdict(set)
     for section, subsection in sorted({(d.section, d.subsection) for d in documents}):

@@ -1,14 +1,19 @@
 """Write the built site atomically: a fresh tree beside the output, swapped in only when complete."""
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
+import sys
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from .render import Output
 
 MARKER = ".annals-site"  # marks a folder Annals built, so a rebuild may replace it
+RENAME_EXCHANGE = 2  # renameat2 flag (Linux 3.15+): swap two paths in one atomic step
+AT_FDCWD = -100
 
 
 class UnsafeOutput(ValueError):
@@ -35,14 +40,42 @@ def check_output(output: Path, source: Path) -> None:
                            "remove it or choose another output folder")
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders where the system can (Linux renameat2); False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    return result == 0
+
+
+def leftovers(output: Path) -> list[Path]:
+    """Staging and old trees that an interrupted build left beside the output."""
+    prefixes = (f".{output.name}.building-", f".{output.name}.old-")
+    if not output.parent.is_dir():
+        return []
+    return sorted(p for p in output.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir())
+
+
+def recover(output: Path) -> None:
+    """After an interrupted build: put back a previous site moved aside, remove half-written trees."""
+    for path in leftovers(output):
+        if path.name.startswith(f".{output.name}.old-") and not output.exists():
+            os.replace(path, output)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 class Staging:
     """A new site tree written next to the output; `publish()` swaps it in, `discard()` removes it."""
 
     def __init__(self, output: Path):
         self.output = output
+        recover(output)
         self.root = output.parent / f".{output.name}.building-{os.getpid()}"
-        if self.root.exists():
-            shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
         (self.root / MARKER).write_text("This folder was built by Annals and is replaced on each build.\n",
                                         encoding="utf-8")
@@ -62,10 +95,13 @@ class Staging:
         shutil.copyfile(source, target)
 
     def publish(self) -> None:
-        """Swap the new tree in; the old one is moved aside first and removed only after the swap."""
+        """Swap the new tree in, in one atomic step where the system allows; then remove the old tree."""
+        if self.output.exists() and _exchange(self.root, self.output):
+            shutil.rmtree(self.root)
+            return
         old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
         if self.output.exists():
-            os.replace(self.output, old)
+            os.replace(self.output, old)  # if killed here, the next build's recover() puts it back
         os.replace(self.root, self.output)
         if old.exists():
             shutil.rmtree(old)

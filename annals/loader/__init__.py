@@ -114,7 +114,7 @@ def _sidecar(sidecar: Path) -> tuple[dict, list[tuple[int, str]]]:
     if not sidecar.is_file():
         return {}, []
     text = decode(sidecar.read_bytes()).text
-    return checked(parse_yaml(text), line=1)
+    return checked(parse_yaml(text), text, first_line=1)
 
 
 def _year(published: str) -> int | None:

@@ -46,7 +46,7 @@ def plain_text(fragment: str) -> str:
 
 def read_markdown(text: str) -> Parts:
     front, body, body_line = split_front_matter(text)
-    metadata, notes = checked(parse_yaml(front, first_line=2), line=2) if front else ({}, [])
+    metadata, notes = checked(parse_yaml(front, first_line=2), front, first_line=2) if front else ({}, [])
     blocks = []
     for line, chunk in _chunks(body, body_line):
         heading = HEADING_LINE.match(chunk) if "\n" not in chunk else None

@@ -44,10 +44,21 @@ def parse_yaml(text: str, first_line: int = 1) -> dict:
     return data
 
 
-def checked(data: dict, line: int = 1) -> tuple[dict, list[tuple[int, str]]]:
-    """Known keys with text values, and a note for each unknown key or value of the wrong type."""
+def key_lines(text: str, first_line: int) -> dict[str, int]:
+    """The source line of each top-level key of a YAML mapping, so notes can point at it."""
+    lines = {}
+    for offset, row in enumerate(text.split("\n")):
+        if row[:1] not in ("", " ", "\t", "#", "-") and ":" in row:
+            lines.setdefault(row.split(":", 1)[0].strip().strip("'\""), first_line + offset)
+    return lines
+
+
+def checked(data: dict, text: str = "", first_line: int = 1) -> tuple[dict, list[tuple[int, str]]]:
+    """Known keys with text values, and a note (with its line) for each unknown key or wrong type."""
     values, notes = {}, []
+    lines = key_lines(text, first_line)
     for raw_key, value in data.items():
+        line = lines.get(str(raw_key), first_line)
         key = ALIASES.get(str(raw_key).lower())
         if key is None:
             if str(raw_key).lower() not in IGNORED:

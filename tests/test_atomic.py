@@ -1,0 +1,72 @@
+"""Killing a build at any moment leaves a whole site: the previous one, or the new one complete."""
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import corpus
+from conftest import REPO
+
+DOCUMENTS = 1500
+EXTRA = "99999.txt"
+
+
+def digest(root):
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def annals(source, output):
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-m", "annals", "build", "--quiet", "--source", str(source),
+                             "--output", str(output)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    root = tmp_path_factory.mktemp("atomic")
+    source = corpus.write(root / "sources", DOCUMENTS)
+    site = root / "site"
+    assert annals(source, site).wait() == 0
+    old = digest(site)
+    (source / EXTRA).write_text("/ Ajout - Nouveau\nUn ajout\n" + corpus.NBSP + "Le 2 mai 2020, ajouté.\n",
+                                      encoding="utf-8")
+    started = time.monotonic()
+    assert annals(source, root / "reference").wait() == 0
+    duration = time.monotonic() - started
+    new = digest(root / "reference")
+    assert old != new
+    return root, source, site, old, new, duration
+
+
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.2, 0.4, 0.6, 0.75, 0.85, 0.9, 0.95, 0.98, 1.0])
+def test_sigkill_leaves_the_previous_or_the_new_site_whole(sites, fraction):
+    root, source, site, old, new, duration = sites
+    current = digest(site)
+    assert current in (old, new)
+    # Each kill point builds towards the other state: the extra document comes or goes.
+    if current == new:
+        (source / EXTRA).rename(root / "held.txt")
+    elif not (source / EXTRA).exists():
+        (root / "held.txt").rename(source / EXTRA)
+    build = annals(source, site)
+    time.sleep(duration * fraction)
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    assert digest(site) in (old, new), "the site is neither the previous build nor the new one"
+
+
+def test_the_next_build_cleans_up_after_killed_ones(sites):
+    root, source, site, old, new, duration = sites
+    if not (source / EXTRA).exists():
+        (root / "held.txt").rename(source / EXTRA)
+    build = annals(source, site)
+    assert build.wait() == 0, build.stderr.read()
+    assert digest(site) == new
+    assert sorted(p.name for p in root.iterdir()) == ["reference", "site", "sources"]

@@ -1,0 +1,106 @@
+"""Bad and hostile sources: each gets its message, the rest of the archive builds, nothing reaches readers."""
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from annals.linkcheck import check_links
+
+from conftest import SEEDS, SEED_FILE, build_sources
+from hostile import write_corpus
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    sources = root / "sources"
+    expected = write_corpus(sources)
+    (sources / SEED_FILE).write_bytes((SEEDS / SEED_FILE).read_bytes())
+    before = {p.name: p.read_bytes() for p in sources.iterdir() if not p.is_symlink()}
+    output = root / "site"
+    report = build_sources(sources, output)
+    after = {p.name: p.read_bytes() for p in sources.iterdir() if not p.is_symlink()}
+    assert before == after, "a source was modified"
+    return expected, report, output
+
+
+def messages_for(report, name):
+    return [p for p in report.problems if p.path == name or p.path == name.rsplit(".", 1)[0] + ".yaml"]
+
+
+def test_every_bad_input_gets_its_message(hostile_build):
+    expected, report, output = hostile_build
+    built = {d["source"] for d in json.loads((output / "documents.json").read_text(encoding="utf-8"))}
+    for name, expect in expected.items():
+        problems = messages_for(report, name)
+        if expect.outcome == "built":
+            assert name in built and not problems, (name, [str(p) for p in problems])
+            continue
+        assert problems, f"{name}: no message"
+        problem = problems[0]
+        assert expect.says.lower() in problem.message.lower(), (name, str(problem))
+        if expect.line:
+            assert problem.line == expect.line, (name, str(problem))
+        if expect.outcome == "skipped":
+            assert name not in built and problem.severity == "error", name
+        else:
+            assert name in built and problem.severity == "warning", name
+
+
+def test_the_report_lists_every_skipped_file(hostile_build):
+    expected, report, output = hostile_build
+    on_disk = json.loads((output / "build-report.json").read_text(encoding="utf-8"))
+    skipped = {name for name, e in expected.items() if e.outcome == "skipped"}
+    assert {s["file"] for s in on_disk["skipped"]} == skipped
+    assert all(s["message"] for s in on_disk["skipped"])
+
+
+def test_the_rest_of_the_archive_builds_and_links_resolve(hostile_build):
+    _, report, output = hostile_build
+    assert report.published
+    assert (output / "le-monde-et-la-coree/solidarite/pour-l-independance-et-la-justice.html").is_file()
+    assert check_links(output) == []
+
+
+class Dangerous(HTMLParser):
+    """Collects what a browser would run or follow: scripts, handlers, javascript: URLs, refreshes."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed", "style", "svg", "img", "base", "form"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            value = (value or "").strip().lower()
+            if name.startswith("on"):
+                self.found.append(f"{tag}[{name}]")
+            if name in ("href", "src", "action", "formaction") and value.startswith(("javascript:", "data:", "vbscript:")):
+                self.found.append(f"{tag}[{name}={value}]")
+            if tag == "meta" and name == "http-equiv" and value == "refresh":
+                self.found.append("meta refresh")
+
+
+def test_no_script_handler_or_dangerous_url_reaches_a_page(hostile_build):
+    _, _, output = hostile_build
+    pages = sorted(output.rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        parser = Dangerous()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.found == [], (page.name, parser.found)
+
+
+def test_template_syntax_in_sources_is_shown_not_run(hostile_build):
+    _, _, output = hostile_build
+    text = "".join(p.read_text(encoding="utf-8") for p in output.rglob("*.html"))
+    assert "{{ 7*7 }}" in text
+
+
+def test_output_stays_inside_the_site_folder(hostile_build):
+    _, _, output = hostile_build
+    siblings = {p.name for p in output.parent.iterdir()}
+    assert siblings == {"sources", "site", "outside-secret.txt"}
+    for path in output.rglob("*"):
+        assert path.resolve().is_relative_to(output.resolve())
