@@ -110,14 +110,15 @@ def files(large: bool = False) -> dict[str, tuple[bytes, Expect]]:
     return corpus
 
 
-def write_corpus(folder: Path, large: bool = False) -> dict[str, Expect]:
+def write_corpus(folder: Path, large: bool = False, outside: Path | None = None) -> dict[str, Expect]:
+    """Write the corpus into `folder`, with a symlink to a file in `outside` (default: beside `folder`)."""
     folder.mkdir(parents=True, exist_ok=True)
     expected = {}
     for name, (data, expect) in files(large).items():
         (folder / name).write_bytes(data)
         expected[name] = expect
-    outside = folder.parent / "outside-secret.txt"
-    outside.write_text(_text("/ Secret - Secret", "Hors du dossier"), encoding="utf-8")
-    (folder / "symlink-outside.txt").symlink_to(outside)
+    secret = (outside or folder.parent) / "outside-secret.txt"
+    secret.write_text(_text("/ Secret - Secret", "Hors du dossier"), encoding="utf-8")
+    (folder / "symlink-outside.txt").symlink_to(secret)
     expected["symlink-outside.txt"] = Expect("skipped", "outside the source folder")
     return expected

@@ -1,5 +1,6 @@
 """Whole builds: reproducible, atomic, safe about where they write, honest in their exit status."""
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,22 @@ def test_build_py_builds_seeds_into_a_chosen_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (output / "timeline.html").is_file()
     assert "1 documents, 13 events" in result.stdout
+
+
+def test_builds_agree_across_paths_clocks_and_locales(tmp_path):
+    """Another folder, another time zone and locale, other file times, a build date set or not: same bytes."""
+    here, there = tmp_path / "here", tmp_path / "elsewhere" / "deeper"
+    for folder, stamp in ((here, 1_000_000_000), (there, 1_700_000_000)):
+        sources = folder / "seeds"
+        sources.mkdir(parents=True)
+        for source in SEEDS.iterdir():
+            copy = sources / source.name
+            copy.write_bytes(source.read_bytes())
+            os.utime(copy, (stamp, stamp))
+    env_a = {**os.environ, "TZ": "UTC", "LC_ALL": "C.UTF-8", "PYTHONPATH": str(REPO)}
+    env_b = {**os.environ, "TZ": "Asia/Pyongyang", "LANG": "fr_FR.UTF-8", "SOURCE_DATE_EPOCH": "1234567890",
+             "PYTHONHASHSEED": "123", "PYTHONPATH": str(REPO)}
+    for folder, env in ((here, env_a), (there, env_b)):
+        subprocess.run([sys.executable, "-m", "annals", "build", "--quiet", "--source", str(folder / "seeds"),
+                        "--output", str(folder / "site")], env=env, check=True, cwd=folder)
+    assert tree(here / "site") == tree(there / "site")

@@ -1,0 +1,79 @@
+"""Property tests: any input gives a document or a clear error, and no source text goes missing."""
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import escape
+
+from annals.dates import find_dates
+from annals.index import build_archive
+from annals.loader import load_document
+from annals.loader.decode import Undecodable, decode
+from annals.render import Renderer, Site
+from annals.theme import default_dir
+
+ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+LENGTH = {"day": 10, "month": 7, "year": 4}
+
+line_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"),
+                    max_size=60)
+indent = st.sampled_from(["", " ", "\u00a0\u00a0 ", "\t"])
+source_lines = st.lists(st.tuples(indent, line_text), max_size=25)
+date_words = st.lists(st.sampled_from(["le", "1er", "19", "31", "juin", "août", "Au mois de", "d'", "2024",
+                                       "En", "9999", "June", "May", "may", "2025-02-30", "8e", "Congrès", ","]),
+                      max_size=12).map(" ".join)
+
+
+@given(st.binary(max_size=400))
+@settings(max_examples=300)
+def test_any_bytes_decode_or_raise_a_clear_error(data):
+    try:
+        decoded = decode(data)
+    except Undecodable as error:
+        assert str(error)
+        return
+    assert "\r" not in decoded.text
+
+
+@given(st.one_of(st.text(max_size=200), date_words), st.one_of(st.none(), st.integers(1000, 2999)))
+@settings(max_examples=400)
+def test_dates_are_valid_iso_at_their_precision(text, year):
+    found = find_dates(text, "fr", year)
+    for mention in found.mentions:
+        assert ISO.match(mention.iso) and len(mention.iso) == LENGTH[mention.precision]
+        assert mention.expression in text
+    for rejected in found.rejected:
+        assert rejected.reason and rejected.expression in text
+
+
+@given(source_lines)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_every_non_blank_line_reaches_the_document_page(tmp_path, lines):
+    text = "\n".join(prefix + body for prefix, body in lines)
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    document, problems = load_document(path, "doc.txt")
+    if document is None:
+        assert not text.strip() and problems and problems[0].severity == "error"
+        return
+    archive = build_archive((document,))
+    renderer = Renderer(archive, Site(), [default_dir("templates")])
+    (page,) = list(renderer.documents())
+    html = page.data.decode("utf-8")
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("/") and (document.section or document.subsection) and number == _first(text):
+            for part in (document.section, document.subsection):
+                assert str(escape(part)) in html
+            continue
+        assert str(escape(stripped)) in html, (number, line)
+
+
+def _first(text: str) -> int:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            return number
+    return 0
