@@ -101,6 +101,9 @@ def files(large: bool = False) -> dict[str, tuple[bytes, Expect]]:
                     f"url: {payload!r}\npublisher: {payload!r}\n---\n\n# {payload}\n\n{payload} Le 4 mai 2020.\n\n"
                     f"[lien](javascript:alert(1)) <a href=\"javascript:alert(1)\" onclick=\"alert(1)\">a</a>\n")
         corpus[f"xss-{index}.md"] = (markdown.encode(), Expect("built"))
+    corpus["<img src=x onerror=alert(1)>.txt"] = (_text("/ Essais - Noms", "Nom de fichier hostile").encode(),
+                                                   Expect("built"))
+    corpus["<script>alert(1)<\\script>.md"] = (b"Corps.\n", Expect("built"))
     if large:
         line = NBSP + "Le 19 juin 2024, " + "mot " * 150 + "\n"
         big = "/ Essais - Tailles\nCinquante mégaoctets\n" + line * (50_000_000 // len(line.encode()) + 1)

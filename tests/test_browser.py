@@ -71,3 +71,20 @@ def test_home_leads_to_the_document_through_its_section(seed_site, page):
     page.get_by_role("link", name="Pour l'indépendance et la justice").click()
     assert page.locator("h1").inner_text() == "Pour l'indépendance et la justice"
     assert page.locator(".media-gap").count() == 7
+
+
+def test_content_security_policy_blocks_inline_script(tmp_path, page):
+    """Even a theme that slips an inline script into a page cannot run it: the CSP forbids inline code."""
+    from annals.pipeline import BuildOptions, build
+    from conftest import SEEDS
+
+    theme = tmp_path / "theme" / "templates"
+    theme.mkdir(parents=True)
+    base = (SEEDS.parent / "templates" / "404.html").read_text(encoding="utf-8")
+    theme.joinpath("404.html").write_text(
+        base.replace("{% block main %}", "{% block main %}<script>document.title = 'ran';</script>"),
+        encoding="utf-8")
+    build(BuildOptions(source=SEEDS, output=tmp_path / "site", theme_root=tmp_path / "theme"))
+    page.goto((tmp_path / "site" / "404.html").as_uri())
+    assert page.title() != "ran"
+    assert "Charter" in page.evaluate("() => getComputedStyle(document.body).fontFamily")
