@@ -10,6 +10,7 @@ from .pipeline import BuildOptions, build
 from .write import UnsafeOutput
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 1, 2
+MAX_WARNINGS_SHOWN = 20  # a big archive can have thousands; all of them are in build-report.json
 
 
 def parser() -> argparse.ArgumentParser:
@@ -24,6 +25,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true",
                    help="treat every warning as a failure: the previous site stays in place")
     b.add_argument("--quiet", action="store_true", help="print only problems")
+    b.add_argument("--verbose", action="store_true", help="print every warning, not only the first ones")
     return top
 
 
@@ -38,8 +40,12 @@ def run_build(args) -> int:
     except UnsafeOutput as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
-    for problem in report.problems:
+    shown = report.problems if args.verbose else report.skipped + report.warnings[:MAX_WARNINGS_SHOWN]
+    for problem in shown:
         print(problem, file=sys.stderr)
+    if len(shown) < len(report.problems):
+        print(f"annals: {len(report.problems) - len(shown)} more warnings in "
+              f"{args.output / 'build-report.json'} (--verbose shows them all)", file=sys.stderr)
     if not args.quiet or report.problems:
         print(f"annals: {report.summary()} → {args.output}")
     if not report.published:

@@ -21,16 +21,14 @@ def strings(language: str) -> dict:
     return yaml.safe_load(text)
 
 
-def babel_locale(language: str) -> str:
+@lru_cache(maxsize=None)
+def babel_locale(language: str) -> Locale:
     # English dates read "19 June 2024" in an archive; en_GB gives that order.
     code = language.replace("-", "_") or "en"
-    if code == "en":
-        return "en_GB"
     try:
-        Locale.parse(code)
-        return code
+        return Locale.parse("en_GB" if code == "en" else code)
     except (UnknownLocaleError, ValueError):
-        return "en_GB"
+        return Locale.parse("en_GB")
 
 
 @lru_cache(maxsize=4096)

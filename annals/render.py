@@ -150,5 +150,9 @@ def document_id(path: str) -> str:
 
 
 def dump_json(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    """JSON with one list item per line: readable, diffable, and fast (the C encoder needs no indent)."""
+    if isinstance(data, list):
+        items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in data)
+        return f"[\n{items}\n]\n".encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 

@@ -77,3 +77,20 @@ def _first(text: str) -> int:
         if line.strip():
             return number
     return 0
+
+
+spaced = st.lists(st.sampled_from(["le", "1er", "19", "3", "31", "juin", "Juin", "AOÛT", "aout", "septembre", "mois",
+                                   "au", "de", "d'", "d’", "2024", "1789", "En", "en", "depuis", "l'an", "June", "May",
+                                   "may", "of", "the", "3rd", "2025-02-28", "8e", "x", "İ", ",", "."]),
+                  max_size=30).flatmap(lambda words: st.lists(st.sampled_from([" ", "  ", "\u00a0", "\t", ""]),
+                                                              min_size=len(words), max_size=len(words))
+                                       .map(lambda gaps: "".join(w + g for w, g in zip(words, gaps))))
+
+
+@given(spaced)
+@settings(max_examples=500)
+def test_windowed_search_finds_exactly_what_a_full_scan_finds(text):
+    from annals.dates.patterns import patterns_for
+    for language in ("fr", "en", "de"):
+        patterns = patterns_for(language)
+        assert [m.span() for m in patterns.finditer(text)] == [m.span() for m in patterns.pattern.finditer(text)]

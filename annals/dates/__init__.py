@@ -90,7 +90,7 @@ def find_dates(text: str, language: str = "fr", year: int | None = None) -> Foun
     matches = []
     for lang in languages:
         patterns = patterns_for(lang)
-        for match in patterns.pattern.finditer(text):
+        for match in patterns.finditer(text):
             matches.append((match.start(), -(match.end() - match.start()), match, patterns.months))
     taken_until = -1
     for start, _, match, months in sorted(matches, key=lambda m: (m[0], m[1])):
