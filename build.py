@@ -7,5 +7,4 @@ from annals.cli import main
 HERE = Path(__file__).resolve().parent
 
 if __name__ == "__main__":
-    defaults = ["--source", str(HERE / "seeds"), "--output", str(HERE / "site")]
-    sys.exit(main(["build", *defaults, *sys.argv[1:]]))
+    sys.exit(main(["build", "--root", str(HERE), *sys.argv[1:]]))

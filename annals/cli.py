@@ -1,4 +1,4 @@
-"""Command line: `annals build`; argument parsing only, the work is done by the pipeline."""
+"""Command line: `annals build`, `annals new`, `annals check`; argument parsing only."""
 from __future__ import annotations
 
 import argparse
@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .config import ConfigError, load_config
 from .pipeline import BuildOptions, build
 from .write import UnsafeOutput
 
@@ -17,26 +18,47 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="annals", description="Build a static, citable archive site.")
     top.add_argument("--version", action="version", version=f"annals {__version__}")
     commands = top.add_subparsers(dest="command", required=True)
+
     b = commands.add_parser("build", help="build the site from the source folder")
-    b.add_argument("--source", type=Path, default=Path("seeds"), help="source documents (default: seeds)")
-    b.add_argument("--output", type=Path, default=Path("site"), help="site folder to write (default: site)")
-    b.add_argument("--language", default="fr", help="interface language of the site (default: fr)")
-    b.add_argument("--title", default="", help="site title (default: the interface's word for archive)")
-    b.add_argument("--strict", action="store_true",
+    b.add_argument("--root", type=Path, default=Path("."),
+                   help="the archive's folder: annals.yaml, templates/ and static/ overrides (default: .)")
+    b.add_argument("--source", type=Path, help="source documents (default: seeds, or annals.yaml's source)")
+    b.add_argument("--output", type=Path, help="site folder to write (default: site, or annals.yaml's output)")
+    b.add_argument("--language", help="interface and date language of the site (default: fr)")
+    b.add_argument("--title", help="site title")
+    b.add_argument("--base-url", dest="base_url", help="public address of the published site, for citations")
+    b.add_argument("--strict", action="store_const", const=True,
                    help="treat every warning as a failure: the previous site stays in place")
     b.add_argument("--quiet", action="store_true", help="print only problems")
     b.add_argument("--verbose", action="store_true", help="print every warning, not only the first ones")
+
+    n = commands.add_parser("new", help="create a ready-to-build archive folder")
+    n.add_argument("folder", type=Path)
+
+    c = commands.add_parser("check", help="check a built site: links, HTML, network, accessibility")
+    c.add_argument("site", type=Path, nargs="?", default=Path("site"))
+    c.add_argument("--skip", action="append", default=[], choices=["links", "network", "html", "a11y"],
+                   help="leave out one check (repeatable)")
+    c.add_argument("--a11y-pages", type=int, default=150,
+                   help="how many pages axe-core checks at most: every page kind, then documents spread "
+                        "evenly (default: 150)")
     return top
 
 
 def run_build(args) -> int:
-    if not args.source.is_dir():
-        print(f"annals: {args.source}: no such source folder", file=sys.stderr)
-        return EXIT_FAILED
-    options = BuildOptions(source=args.source, output=args.output, language=args.language, title=args.title,
-                           theme_root=args.source.resolve().parent, strict=args.strict)
     try:
-        report = build(options)
+        config = load_config(args.root).with_overrides(
+            source=str(args.source.resolve()) if args.source else None,
+            output=str(args.output.resolve()) if args.output else None,
+            language=args.language, title=args.title, base_url=args.base_url, strict=args.strict)
+    except ConfigError as error:
+        print(f"annals: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if not config.source_dir.is_dir():
+        print(f"annals: {config.source_dir}: no such source folder", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        report = build(BuildOptions.from_config(config))
     except UnsafeOutput as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -45,19 +67,47 @@ def run_build(args) -> int:
         print(problem, file=sys.stderr)
     if len(shown) < len(report.problems):
         print(f"annals: {len(report.problems) - len(shown)} more warnings in "
-              f"{args.output / 'build-report.json'} (--verbose shows them all)", file=sys.stderr)
+              f"{config.output_dir / 'build-report.json'} (--verbose shows them all)", file=sys.stderr)
     if not args.quiet or report.problems:
-        print(f"annals: {report.summary()} → {args.output}")
+        print(f"annals: {report.summary()} → {config.output_dir}")
     if not report.published:
         return EXIT_FAILED
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
+def run_new(args) -> int:
+    from .scaffold import create_archive
+
+    try:
+        created = create_archive(args.folder)
+    except FileExistsError as error:
+        print(f"annals: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"annals: new archive in {args.folder} ({len(created)} files). Next: cd {args.folder} && annals build")
+    return EXIT_OK
+
+
+def run_check(args) -> int:
+    from .check import check_site
+
+    if not (args.site / "index.html").is_file():
+        print(f"annals: {args.site}: not a built site (no index.html)", file=sys.stderr)
+        return EXIT_FAILED
+    results = check_site(args.site, skip=set(args.skip), a11y_pages=args.a11y_pages)
+    for result in results:
+        print(result.summary())
+        for finding in result.findings[:50]:
+            print(f"  {finding}")
+        if len(result.findings) > 50:
+            print(f"  … and {len(result.findings) - 50} more")
+    failed = [r for r in results if not r.passed]
+    print(f"annals check: {len(results) - len(failed)} of {len(results)} checks passed")
+    return EXIT_OK if not failed else EXIT_SKIPPED
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command == "build":
-        return run_build(args)
-    return EXIT_FAILED
+    return {"build": run_build, "new": run_new, "check": run_check}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ def babel_locale(language: str) -> Locale:
 
 
 @lru_cache(maxsize=4096)
-def format_iso(iso: str, precision: str, language: str) -> str:
+def format_iso(iso: str, precision: str, language: str, style: str = "long") -> str:
     """"2024-06-19"/day → "19 juin 2024"; "2025-06"/month → "juin 2025"; "2025"/year → "2025"."""
     locale = babel_locale(language)
     if precision == "year":
@@ -40,4 +40,4 @@ def format_iso(iso: str, precision: str, language: str) -> str:
     if precision == "month":
         year, month = int(iso[:4]), int(iso[5:7])
         return format_skeleton("yMMMM", datetime.date(year, month, 1), locale=locale)
-    return format_date(datetime.date.fromisoformat(iso), "long", locale=locale)
+    return format_date(datetime.date.fromisoformat(iso), style, locale=locale)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import theme
+from .config import Config
 from .i18n import strings
 from .index import build_archive
 from .loader import load_archive
@@ -21,8 +22,18 @@ class BuildOptions:
     language: str = "fr"
     title: str = ""
     description: str = ""
+    base_url: str = ""
+    date_style: str = "long"
+    media_marker: str = ""
     theme_root: Path | None = None  # folder whose templates/ and static/ override the default theme
     strict: bool = False  # any warning fails the build and leaves the previous site
+
+    @classmethod
+    def from_config(cls, config: Config) -> "BuildOptions":
+        return cls(source=config.source_dir, output=config.output_dir, language=config.language,
+                   title=config.title, description=config.description, base_url=config.base_url,
+                   date_style=config.date_style, media_marker=config.media_marker, theme_root=config.root,
+                   strict=config.strict)
 
 
 @dataclass(frozen=True)
@@ -63,8 +74,10 @@ def build(options: BuildOptions) -> BuildReport:
     check_output(options.output, options.source)
     loaded = load_archive(options.source, options.language)
     archive = build_archive(loaded.documents)
-    site = Site(title=options.title or strings(options.language)["archive"], language=options.language,
-                description=options.description)
+    t = strings(options.language)
+    site = Site(title=options.title or t["archive"], language=options.language, description=options.description,
+                base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
+                date_style=options.date_style, media_marker=options.media_marker or t["media_gap"])
     renderer = Renderer(archive, site, theme.search_path(options.theme_root, "templates"))
     staging = Staging(options.output)
     try:

@@ -23,6 +23,9 @@ class Site:
     title: str = "Annals"
     language: str = "fr"
     description: str = ""
+    base_url: str = ""  # ends with "/"; empty when the public address is not configured
+    date_style: str = "long"
+    media_marker: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class Renderer:
     def date_label(self, dated, language: str | None = None) -> str:
         """An Event or DateMention formatted for the reader: "19 juin 2024", "juin 2025", "2025"."""
         iso = dated.date if isinstance(dated, Event) else dated.iso
-        return format_iso(iso, dated.precision, language or self.site.language)
+        return format_iso(iso, dated.precision, language or self.site.language, self.site.date_style)
 
     def newest_event(self, document: Document) -> tuple:
         """Sort key: the document's newest event date (documents without events last), then path."""
@@ -90,6 +93,7 @@ class Renderer:
             yield self.page("document.html", document.path, document=document, section=section,
                             subsection=subsection, events=events,
                             event_at={e.paragraph: e for e in events},
+                            citation_url=self.site.base_url + document.path if self.site.base_url else "",
                             source_copy=slugs.relative(source_copy_path(document), document.path))
 
     def timeline(self) -> Output:

@@ -49,6 +49,8 @@ def files(large: bool = False) -> dict[str, tuple[bytes, Expect]]:
                            Expect("warning", "cp1252", 2)),
         "enc-latin1.txt": (_text("/ Essais - Encodages", "Août à Noël", NBSP + "Å\x81 ÿ\n").encode("latin-1"),
                            Expect("warning", "not valid UTF-8", 2)),
+        "control-chars.txt": (_text("/ Essais - Contrôle", "Caractères de contrôle", NBSP + "Un\x01deux\x7f.\n").encode(),
+                              Expect("warning", "control characters", 3)),
         "enc-bad-utf16.txt": (codecs.BOM_UTF16_LE + b"\x00\xd8A", Expect("skipped", "utf-16")),
         # Line endings, whitespace, invisible characters.
         "lines-crlf.txt": (good.replace("\n", "\r\n").encode(), Expect("built")),

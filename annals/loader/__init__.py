@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..dates import find_dates
 from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, Source
-from .decode import Undecodable, decode
+from .decode import Undecodable, decode, replace_forbidden
 from .markdown import read_markdown
 from .metadata import MetadataError, checked, parse_yaml
 from .parts import Parts
@@ -78,10 +78,14 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
     except Undecodable as error:
         return None, [Problem(name, f"{error}; skipped — convert it to UTF-8 text", severity="error")]
     problems = [Problem(name, decoded.warning, decoded.line)] if decoded.warning else []
-    if not decoded.text.strip():
+    text, control_line = replace_forbidden(decoded.text)
+    if control_line:
+        problems.append(Problem(name, "contains control characters HTML cannot show; they appear as � "
+                                      "(the verbatim source copy keeps them)", control_line))
+    if not text.strip():
         return None, [Problem(name, "is empty; skipped — nothing to publish", severity="error")]
     try:
-        parts = reader(decoded.text)
+        parts = reader(text)
     except MetadataError as error:
         return None, problems + [Problem(name, f"{error}; document skipped", error.line, "error")]
     sidecar_name = Path(name).with_suffix(SIDECAR).as_posix()

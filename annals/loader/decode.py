@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
+
+# Characters HTML forbids in text: C0 controls other than tab, newline, form feed and carriage return,
+# DEL, C1 controls, and Unicode noncharacters. Shown as U+FFFD, with a warning naming the line.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class Decoded:
@@ -19,6 +24,14 @@ class Undecodable(ValueError):
 def looks_binary(data: bytes) -> bool:
     """NUL bytes outside a UTF-16/32 BOM'd file mean an image, archive or other binary."""
     return b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def replace_forbidden(text: str) -> tuple[str, int]:
+    """(text with forbidden characters shown as U+FFFD, first line where one stood or 0)."""
+    first = FORBIDDEN.search(text)
+    if first is None:
+        return text, 0
+    return FORBIDDEN.sub("\ufffd", text), text.count("\n", 0, first.start()) + 1
 
 
 def decode(data: bytes) -> Decoded:

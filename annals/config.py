@@ -1,0 +1,139 @@
+"""annals.yaml → a validated, frozen Config; each option checks itself and errors name the key."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import yaml
+
+from .loader.metadata import key_lines
+
+CONFIG_FILE = "annals.yaml"
+LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}([_-][a-zA-Z0-9]{2,8})*$")
+
+
+class ConfigError(ValueError):
+    """`annals.yaml:LINE: key: what is wrong — what to do`."""
+
+
+@dataclass(frozen=True)
+class Option:
+    kind: type
+    default: object
+    help: str
+    check: object = None  # callable(value) -> error message or ""
+
+
+def _language(value: str) -> str:
+    return "" if LANGUAGE.match(value) else "expected a language code such as fr, en or pt-BR"
+
+
+def _base_url(value: str) -> str:
+    if value and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+        return "expected an absolute http(s) URL such as https://example.org/archive/"
+    return ""
+
+
+def _date_style(value: str) -> str:
+    return "" if value in DATE_STYLES else f"expected one of {', '.join(DATE_STYLES)}"
+
+
+DATE_STYLES = ("long", "medium", "short")
+
+OPTIONS = {
+    "title": Option(str, "", "Site title; default: the interface's word for archive (\"Archives\")."),
+    "description": Option(str, "", "One paragraph shown under the title on the home page."),
+    "language": Option(str, "fr", "Interface and date language of the site; also the documents' default.",
+                       _language),
+    "base_url": Option(str, "", "Public address of the published site, for citations; links stay relative.",
+                       _base_url),
+    "source": Option(str, "seeds", "Folder of source documents, relative to annals.yaml."),
+    "output": Option(str, "site", "Folder the site is written to, relative to annals.yaml."),
+    "date_style": Option(str, "long", "How day dates are shown: long (19 juin 2024), medium, short.",
+                         _date_style),
+    "media_marker": Option(str, "", "Wording of the marker where the original page had media; "
+                                    "default: the interface's."),
+    "strict": Option(bool, False, "Treat every warning as a failure (the previous site stays)."),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = ""
+    description: str = ""
+    language: str = "fr"
+    base_url: str = ""
+    source: str = "seeds"
+    output: str = "site"
+    date_style: str = "long"
+    media_marker: str = ""
+    strict: bool = False
+    root: Path = Path(".")  # the folder annals.yaml is in; source and output are relative to it
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / self.source
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.output
+
+    def with_overrides(self, **overrides) -> "Config":
+        """Command-line values win over the file; None means "not given"."""
+        given = {key: value for key, value in overrides.items() if value is not None}
+        for key, value in given.items():
+            if key in OPTIONS:
+                _check(key, value, f"--{key.replace('_', '-')}")
+        return replace(self, **given)
+
+
+def _check(key: str, value, where: str) -> None:
+    option = OPTIONS[key]
+    if option.kind is bool and not isinstance(value, bool):
+        raise ConfigError(f"{where}: {key}: expected true or false, got {value!r}")
+    if option.kind is str and not isinstance(value, str):
+        raise ConfigError(f"{where}: {key}: expected text, got {type(value).__name__} {value!r}")
+    problem = option.check(value) if option.check else ""
+    if problem:
+        raise ConfigError(f"{where}: {key}: {problem}, got {value!r}")
+
+
+def load_config(root: Path) -> Config:
+    """The configuration of the archive in `root`: annals.yaml if present, defaults otherwise."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return Config(root=root)
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{CONFIG_FILE}{line}: not valid YAML ({getattr(error, 'problem', error)})") from error
+    if data is None:
+        return Config(root=root)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{CONFIG_FILE}:1: expected keys and values (a mapping), got a {type(data).__name__}")
+    lines = key_lines(text, 1)
+    values = {}
+    for key, value in data.items():
+        where = f"{CONFIG_FILE}:{lines.get(str(key), 1)}"
+        if key not in OPTIONS:
+            known = ", ".join(OPTIONS)
+            raise ConfigError(f"{where}: {key}: unknown key — the keys are: {known}")
+        _check(key, value, where)
+        values[key] = value
+    return Config(root=root, **values)
+
+
+def reference() -> str:
+    """The configuration reference as a Markdown table (for the README and `annals new`)."""
+    rows = ["| key | default | what |", "| --- | --- | --- |"]
+    for key, option in OPTIONS.items():
+        default = str(option.default).lower() if option.kind is bool else (option.default or "")
+        rows.append(f"| `{key}` | `{default}` | {option.help} |" if default else f"| `{key}` | | {option.help} |")
+    return "\n".join(rows)
+
+
+assert [f.name for f in fields(Config) if f.name != "root"] == list(OPTIONS)
