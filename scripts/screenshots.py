@@ -1,6 +1,7 @@
-"""Screenshot pages of a built site in headless Chromium: `python scripts/screenshots.py SITE OUT PAGE[#frag]...`.
+"""Screenshot pages of a built site in headless Chromium: `python scripts/screenshots.py SITE OUT PAGE[#frag][=NAME]...`.
 
-Each page is taken at phone (390 px) and desktop (1280 px) width, in the light and dark schemes.
+Each page is taken at phone (360 px) and desktop (1280 px) width, in the light scheme unless --scheme says
+otherwise; files are named NAME-WIDTH-SCHEME.png. The README's images come from scripts/readme_screenshots.sh.
 """
 import argparse
 import shutil
@@ -10,7 +11,7 @@ from playwright.sync_api import sync_playwright
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-WIDTHS = {"phone": 390, "desktop": 1280}
+WIDTHS = {"phone": 360, "desktop": 1280}
 
 
 def main():
@@ -27,10 +28,11 @@ def main():
         for scheme in args.scheme or ["light"]:
             for label, width in WIDTHS.items():
                 page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
-                for target in args.pages:
+                for spec in args.pages:
+                    target, _, name = spec.partition("=")
                     page.goto((args.site.resolve() / target.split("#")[0]).as_uri()
                               + ("#" + target.split("#")[1] if "#" in target else ""))
-                    name = target.replace("/", "_").replace("#", "@").replace(".html", "")
+                    name = name or target.replace("/", "_").replace("#", "@").replace(".html", "")
                     page.screenshot(path=args.out / f"{name}-{label}-{scheme}.png", full_page=args.full)
                 page.close()
         browser.close()
