@@ -35,6 +35,9 @@ def parser() -> argparse.ArgumentParser:
     n = commands.add_parser("new", help="create a ready-to-build archive folder")
     n.add_argument("folder", type=Path)
 
+    v = commands.add_parser("verify", help="check a copy of a site against its manifest-sha256.txt")
+    v.add_argument("site", type=Path, nargs="?", default=Path("site"))
+
     c = commands.add_parser("check", help="check a built site: links, HTML, network, accessibility")
     c.add_argument("site", type=Path, nargs="?", default=Path("site"))
     c.add_argument("--skip", action="append", default=[], choices=["links", "network", "html", "a11y"],
@@ -105,9 +108,27 @@ def run_check(args) -> int:
     return EXIT_OK if not failed else EXIT_SKIPPED
 
 
+def run_verify(args) -> int:
+    from .fixity import NoManifest, verify
+
+    try:
+        result = verify(args.site)
+    except NoManifest as error:
+        print(f"annals: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    for label, names in (("changed", result.changed), ("missing", result.missing), ("not in the manifest", result.extra)):
+        for name in names:
+            print(f"{label}: {name}")
+    verdict = "intact" if result.ok else "NOT intact"
+    print(f"annals verify: {result.checked} files listed; {len(result.changed)} changed, {len(result.missing)} "
+          f"missing, {len(result.extra)} not listed — {verdict}")
+    return EXIT_OK if result.ok else EXIT_SKIPPED
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return {"build": run_build, "new": run_new, "check": run_check}[args.command](args)
+    commands = {"build": run_build, "new": run_new, "check": run_check, "verify": run_verify}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

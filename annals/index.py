@@ -52,6 +52,21 @@ def build_archive(documents: tuple[Document, ...]) -> Archive:
                    events=events, years=timeline(events), by_document=by_document)
 
 
+def newest_date(documents, events) -> str:
+    """The archive's own date: the newest `published` date or event, as "YYYY-MM-DD" ("" if none).
+
+    Derived from the sources' content, never from the clock or file times, so builds stay reproducible.
+    """
+    candidates = [d.provenance.published[:10] for d in documents if d.provenance.published[:4].isdigit()]
+    candidates += [e.date for e in events]
+    return pad_date(max(candidates)) if candidates else ""
+
+
+def pad_date(iso: str) -> str:
+    """"2025" → "2025-01-01", "2025-06" → "2025-06-01": a day for formats that need one."""
+    return (iso + "-01-01")[:10] if len(iso) == 4 else (iso + "-01")[:10] if len(iso) == 7 else iso[:10]
+
+
 def chronological(event: Event) -> tuple:
     # "2025" < "2025-06" < "2025-06-19": a year-level event opens its year, a month-level its month.
     return event.date, event.document_path, event.paragraph

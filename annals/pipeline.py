@@ -1,14 +1,17 @@
 """The build, end to end: load → index → render → write, and the report of what happened."""
 from __future__ import annotations
 
+import datetime
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import theme
 from .config import Config
+from .fixity import write_manifest
 from .i18n import strings
-from .index import build_archive
+from .index import build_archive, newest_date
 from .loader import load_archive
 from .model import Problem
 from .render import Output, Renderer, Site, documents_json, dump_json, events_csv, events_json, source_copy_path
@@ -86,10 +89,14 @@ def build(options: BuildOptions) -> BuildReport:
                              problems=loaded.problems)
         staging.write([events_json(archive), documents_json(archive), events_csv(archive),
                        Output("build-report.json", report.as_json())])
+        if site.base_url:  # the feed and the sitemap need absolute addresses
+            build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"
+            staging.write([renderer.feed(build_date), renderer.sitemap()])
         for relative, path in theme.static_files(theme.search_path(options.theme_root, "static")).items():
             staging.copy(path, f"static/{relative}")
         for document in archive.documents:
             staging.copy(options.source / document.source.name, source_copy_path(document))
+        write_manifest(staging.root)
         if options.strict and report.problems:
             staging.discard()
             return report
@@ -98,6 +105,14 @@ def build(options: BuildOptions) -> BuildReport:
         staging.discard()
         raise
     return BuildReport(report.documents, report.events, report.pages, report.problems, published=True)
+
+
+def source_date_epoch() -> str:
+    """SOURCE_DATE_EPOCH as "YYYY-MM-DD" when set (reproducible-builds.org), else ""."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not value.isdigit():
+        return ""
+    return datetime.datetime.fromtimestamp(int(value), datetime.timezone.utc).date().isoformat()
 
 
 def read_report(output: Path) -> dict:

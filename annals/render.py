@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from . import slugs
 from .i18n import format_iso, strings
-from .index import Archive
+from .index import Archive, pad_date
 from .model import Document, Event
 
 
@@ -94,6 +95,7 @@ class Renderer:
                             subsection=subsection, events=events,
                             event_at={e.paragraph: e for e in events},
                             citation_url=self.site.base_url + document.path if self.site.base_url else "",
+                            json_ld=json_ld(document, events, self.site),
                             source_copy=slugs.relative(source_copy_path(document), document.path))
 
     def timeline(self) -> Output:
@@ -102,6 +104,23 @@ class Renderer:
     def year_pages(self) -> Iterator[Output]:
         for group in self.archive.years:
             yield self.page("timeline.html", group.path, groups=(group,), year=group)
+
+    def feed(self, build_date: str, limit: int = 100) -> Output:
+        """Atom feed of the newest documents (by published date, else newest event); needs base_url."""
+        entries = []
+        for document in self.archive.documents:
+            newest = max((e.date for e in self.archive.events_of(document)), default="")
+            when = pad_date(document.provenance.published[:10] or newest) or build_date
+            summary = next((b.text for b in document.paragraphs), "")
+            entries.append({"document": document, "updated": f"{when}T00:00:00Z", "summary": summary[:300]})
+        entries.sort(key=lambda e: (e["updated"], e["document"].path), reverse=True)
+        return self.page("feed.xml", "feed.xml", entries=entries[:limit], updated=f"{build_date}T00:00:00Z")
+
+    def sitemap(self) -> Output:
+        paths = ["index.html", "timeline.html"] + [g.path for g in self.archive.years]
+        paths += [s.path for s in self.archive.sections] + [u.path for s in self.archive.sections for u in s.subsections]
+        paths += [d.path for d in self.archive.documents]
+        return self.page("sitemap.xml", "sitemap.xml", paths=paths)
 
     def not_found(self) -> Output:
         return self.page("404.html", "404.html")
@@ -119,6 +138,24 @@ def source_copy_path(document: Document) -> str:
     """The verbatim copy of a document's source, beside its page: `…/title.source.txt`."""
     suffix = Path(document.source.name).suffix.lower() or ".txt"
     return f"{document.id}.source{suffix}"
+
+
+def json_ld(document: Document, events, site: Site) -> Markup:
+    """schema.org Article with its dated events, as a JSON-LD block safe inside <script>.
+
+    Source text goes through json.dumps and then "<", ">" and "&" become \\u escapes, so nothing in it can
+    close the script element; the block is data, never run (and the CSP forbids inline script anyway).
+    """
+    data = {"@context": "https://schema.org", "@type": "Article", "headline": document.title,
+            "inLanguage": document.language, "articleSection": document.section or None,
+            "url": (site.base_url + document.path) if site.base_url else None,
+            "isBasedOn": document.provenance.url or None, "datePublished": document.provenance.published or None,
+            "publisher": {"@type": "Organization", "name": document.provenance.publisher}
+            if document.provenance.publisher else None,
+            "mentions": [{"@type": "Event", "name": e.text[:200], "startDate": e.date, "url": f"#{e.anchor}"}
+                         for e in events]}
+    text = json.dumps({k: v for k, v in data.items() if v not in (None, [])}, ensure_ascii=False, indent=1)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def events_json(archive: Archive) -> Output:

@@ -68,8 +68,12 @@ class Dangerous(HTMLParser):
     def __init__(self):
         super().__init__()
         self.found = []
+        self.data_block = None  # text of the JSON-LD block being read
 
     def handle_starttag(self, tag, attrs):
+        if tag == "script" and dict(attrs).get("type") == "application/ld+json" and not self.data_block:
+            self.data_block = []  # data, not code: it must parse as JSON, checked at its end tag
+            return
         if tag in ("script", "iframe", "object", "embed", "style", "svg", "img", "base", "form"):
             self.found.append(f"<{tag}>")
         for name, value in attrs:
@@ -80,6 +84,15 @@ class Dangerous(HTMLParser):
                 self.found.append(f"{tag}[{name}={value}]")
             if tag == "meta" and name == "http-equiv" and value == "refresh":
                 self.found.append("meta refresh")
+
+    def handle_data(self, data):
+        if self.data_block is not None:
+            self.data_block.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self.data_block is not None:
+            json.loads("".join(self.data_block))
+            self.data_block = None
 
 
 def test_no_script_handler_or_dangerous_url_reaches_a_page(hostile_build):

@@ -3,7 +3,7 @@ import hashlib
 import json
 from html.parser import HTMLParser
 
-from annals.linkcheck import check_links
+from annals.linkcheck import check_links, network_references
 
 from conftest import SEED_FILE, SEEDS
 
@@ -157,7 +157,16 @@ def test_pages_declare_french_and_load_only_local_files(seed_site):
     for page in seed_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert html.startswith('<!DOCTYPE html>\n<html lang="fr">'), page
-        assert "http://" not in html and "https://" not in html, page
+    assert network_references(seed_site) == []
+
+
+def test_document_page_has_schema_org_json_ld(seed_site):
+    html = (seed_site / f"{DOC}.html").read_text(encoding="utf-8")
+    block = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    data = json.loads(block)
+    assert (data["@type"], data["headline"], data["inLanguage"]) == ("Article", "Pour l'indépendance et la justice", "fr")
+    assert [m["startDate"] for m in data["mentions"]][:4] == ["2021-01", "2023-09", "2024-06", "2024-06-19"]
+    assert {m["url"] for m in data["mentions"]} == {f"#{anchor}" for anchor, *_ in EXPECTED_EVENTS}
 
 
 def test_no_broken_links_or_anchors(seed_site):

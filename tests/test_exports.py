@@ -1,0 +1,84 @@
+"""Data the site publishes beside its pages: fixity manifest, Atom feed, sitemap, CSV."""
+import csv
+import hashlib
+import io
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+
+from annals.cli import main
+from annals.fixity import MANIFEST, verify
+from annals.pipeline import BuildOptions, build
+
+from conftest import SEED_FILE, SEEDS
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+DOC = "le-monde-et-la-coree/solidarite/pour-l-independance-et-la-justice"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    output = tmp_path_factory.mktemp("published") / "site"
+    build(BuildOptions(source=SEEDS, output=output, base_url="https://archives.example.org/annals/"))
+    return output
+
+
+def test_manifest_lists_every_file_with_its_checksum(seed_site):
+    lines = (seed_site / MANIFEST).read_text(encoding="utf-8").splitlines()
+    listed = dict(reversed(line.split("  ", 1)) for line in lines)
+    files = {p.relative_to(seed_site).as_posix() for p in seed_site.rglob("*") if p.is_file()}
+    assert set(listed) == files - {MANIFEST, ".annals-site"}
+    source = (SEEDS / SEED_FILE).read_bytes()
+    assert listed[f"{DOC}.source.txt"] == hashlib.sha256(source).hexdigest()
+    assert verify(seed_site).ok
+
+
+def test_verify_finds_changed_missing_and_extra_files(seed_site, tmp_path, capsys):
+    import shutil
+    copy = tmp_path / "copy"
+    shutil.copytree(seed_site, copy)
+    (copy / "index.html").write_text("tampered", encoding="utf-8")
+    (copy / "timeline.html").unlink()
+    (copy / "extra.html").write_text("x", encoding="utf-8")
+    result = verify(copy)
+    assert (result.changed, result.missing, result.extra) == (("index.html",), ("timeline.html",), ("extra.html",))
+    assert main(["verify", str(copy)]) == 1
+    assert "NOT intact" in capsys.readouterr().out
+    assert main(["verify", str(seed_site)]) == 0
+
+
+def test_no_feed_or_sitemap_without_a_base_url(seed_site):
+    assert not (seed_site / "feed.xml").exists() and not (seed_site / "sitemap.xml").exists()
+
+
+def test_atom_feed_with_absolute_links(published):
+    feed = ElementTree.parse(published / "feed.xml").getroot()
+    assert feed.find(f"{ATOM}id").text == "https://archives.example.org/annals/"
+    (entry,) = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text == "Pour l'indépendance et la justice"
+    assert entry.find(f"{ATOM}link").get("href") == f"https://archives.example.org/annals/{DOC}.html"
+    # The newest date the source states, never the clock.
+    assert entry.find(f"{ATOM}updated").text == "2025-10-10T00:00:00Z"
+    assert feed.find(f"{ATOM}updated").text == "2025-10-10T00:00:00Z"
+
+
+def test_source_date_epoch_sets_the_feed_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(BuildOptions(source=SEEDS, output=tmp_path / "site", base_url="https://example.org/"))
+    feed = ElementTree.parse(tmp_path / "site" / "feed.xml").getroot()
+    assert feed.find(f"{ATOM}updated").text == "2023-11-14T00:00:00Z"
+
+
+def test_sitemap_lists_every_page_once(published):
+    root = ElementTree.parse(published / "sitemap.xml").getroot()
+    locations = [loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    pages = {p.relative_to(published).as_posix() for p in published.rglob("*.html")} - {"404.html"}
+    assert sorted(locations) == sorted(f"https://archives.example.org/annals/{p}" for p in pages)
+
+
+def test_events_csv_matches_events_json(seed_site):
+    import json
+    rows = list(csv.DictReader(io.StringIO((seed_site / "events.csv").read_text(encoding="utf-8"))))
+    events = json.loads((seed_site / "events.json").read_text(encoding="utf-8"))
+    assert [(r["date"], r["precision"], r["url"], r["text"]) for r in rows] == \
+        [(e["date"], e["precision"], e["url"], e["text"]) for e in events]
