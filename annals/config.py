@@ -50,6 +50,8 @@ OPTIONS = {
                        _base_url),
     "source": Option(str, "seeds", "Folder of source documents, relative to annals.yaml."),
     "output": Option(str, "site", "Folder the site is written to, relative to annals.yaml."),
+    "entities": Option(str, "", "The gazetteer (people, places, organisations), relative to annals.yaml; "
+                                "default: entities.yaml in the source folder."),
     "date_style": Option(str, "long", "How day dates are shown: long (19 juin 2024), medium, short.",
                          _date_style),
     "media_marker": Option(str, "", "Wording of the marker where the original page had media; "
@@ -66,6 +68,7 @@ class Config:
     base_url: str = ""
     source: str = "seeds"
     output: str = "site"
+    entities: str = ""
     date_style: str = "long"
     media_marker: str = ""
     strict: bool = False
@@ -78,6 +81,10 @@ class Config:
     @property
     def output_dir(self) -> Path:
         return self.root / self.output
+
+    @property
+    def entities_path(self) -> Path:
+        return self.root / self.entities if self.entities else self.source_dir / "entities.yaml"
 
     def with_overrides(self, **overrides) -> "Config":
         """Command-line values win over the file; None means "not given"."""

@@ -14,7 +14,9 @@ from .i18n import strings
 from .index import build_archive, newest_date
 from .loader import load_archive
 from .model import Problem
-from .render import Output, Renderer, Site, documents_json, dump_json, events_csv, events_json, source_copy_path
+from .entities import index_entities, read_gazetteer
+from .render import (Output, Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
+                     source_copy_path)
 from .write import Staging, check_output
 
 
@@ -26,6 +28,7 @@ class BuildOptions:
     title: str = ""
     description: str = ""
     base_url: str = ""
+    entities: Path | None = None  # the gazetteer; default: entities.yaml in the source folder
     date_style: str = "long"
     media_marker: str = ""
     theme_root: Path | None = None  # folder whose templates/ and static/ override the default theme
@@ -35,6 +38,7 @@ class BuildOptions:
     def from_config(cls, config: Config) -> "BuildOptions":
         return cls(source=config.source_dir, output=config.output_dir, language=config.language,
                    title=config.title, description=config.description, base_url=config.base_url,
+                   entities=config.entities_path,
                    date_style=config.date_style, media_marker=config.media_marker, theme_root=config.root,
                    strict=config.strict)
 
@@ -77,17 +81,20 @@ def build(options: BuildOptions) -> BuildReport:
     check_output(options.output, options.source)
     loaded = load_archive(options.source, options.language)
     archive = build_archive(loaded.documents)
+    gazetteer, gazetteer_problems = read_gazetteer(options.entities or options.source / "entities.yaml")
+    entity_index = index_entities(gazetteer, archive.documents, archive.events_of)
     t = strings(options.language)
     site = Site(title=options.title or t["archive"], language=options.language, description=options.description,
                 base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
                 date_style=options.date_style, media_marker=options.media_marker or t["media_gap"])
-    renderer = Renderer(archive, site, theme.search_path(options.theme_root, "templates"))
+    renderer = Renderer(archive, site, theme.search_path(options.theme_root, "templates"), entity_index)
     staging = Staging(options.output)
     try:
         pages = staging.write(renderer.all_pages())
         report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=pages,
-                             problems=loaded.problems)
+                             problems=loaded.problems + tuple(gazetteer_problems))
         staging.write([events_json(archive), documents_json(archive), events_csv(archive),
+                       entities_json(entity_index),
                        Output("build-report.json", report.as_json())])
         if site.base_url:  # the feed and the sitemap need absolute addresses
             build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import slugs
+from .entities import EntityIndex
 from .i18n import format_iso, strings
 from .index import Archive, pad_date
 from .model import Document, Event
@@ -48,12 +49,15 @@ def environment(template_dirs: list[Path]) -> Environment:
 class Renderer:
     """Renders each page kind of one archive; templates are compiled once and reused."""
 
-    def __init__(self, archive: Archive, site: Site, template_dirs: list[Path]):
+    def __init__(self, archive: Archive, site: Site, template_dirs: list[Path], entities: EntityIndex | None = None):
         self.archive = archive
+        self.entities = entities or EntityIndex((), {}, {})
         self.site = site
         self.env = environment(template_dirs)
         self.env.filters["date_label"] = self.date_label
         self.env.filters["month_label"] = lambda month: format_iso(month, "month", site.language)
+        self.env.filters["iso_label"] = lambda iso, precision: format_iso(iso, precision, site.language,
+                                                                          site.date_style)
         self.t = strings(site.language)
 
     def date_label(self, dated, language: str | None = None) -> str:
@@ -94,9 +98,17 @@ class Renderer:
             yield self.page("document.html", document.path, document=document, section=section,
                             subsection=subsection, events=events,
                             event_at={e.paragraph: e for e in events},
+                            segments={number: pieces for (path, number), pieces in self.entities.segments.items()
+                                      if path == document.path},
                             citation_url=self.site.base_url + document.path if self.site.base_url else "",
                             json_ld=json_ld(document, events, self.site),
                             source_copy=slugs.relative(source_copy_path(document), document.path))
+
+    def entity_pages(self) -> Iterator[Output]:
+        yield self.page("entities.html", "entities/index.html", groups=self.entities.by_kind(),
+                        mentions_of=self.entities.mentions_of)
+        for entity in self.entities.entities:
+            yield self.page("entity.html", entity.path, entity=entity, mentions=self.entities.mentions_of(entity))
 
     def timeline(self) -> Output:
         return self.page("timeline.html", "timeline.html", groups=self.archive.years, year=None)
@@ -120,6 +132,7 @@ class Renderer:
         paths = ["index.html", "timeline.html"] + [g.path for g in self.archive.years]
         paths += [s.path for s in self.archive.sections] + [u.path for s in self.archive.sections for u in s.subsections]
         paths += [d.path for d in self.archive.documents]
+        paths += ["entities/index.html"] + [e.path for e in self.entities.entities]
         return self.page("sitemap.xml", "sitemap.xml", paths=paths)
 
     def not_found(self) -> Output:
@@ -130,6 +143,7 @@ class Renderer:
         yield self.timeline()
         yield self.not_found()
         yield from self.year_pages()
+        yield from self.entity_pages()
         yield from self.sections()
         yield from self.documents()
 
@@ -156,6 +170,15 @@ def json_ld(document: Document, events, site: Site) -> Markup:
                          for e in events]}
     text = json.dumps({k: v for k, v in data.items() if v not in (None, [])}, ensure_ascii=False, indent=1)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def entities_json(index: EntityIndex) -> Output:
+    items = [{"id": e.path[len("entities/"):-len(".html")], "name": e.name, "kind": e.kind,
+              "aliases": list(e.aliases[1:]), "description": e.description, "links": list(e.links), "url": e.path,
+              "mentions": [{"document": m.document.id, "url": m.url, "date": m.date, "precision": m.precision,
+                            "paragraph": m.paragraph, "text": m.text} for m in index.mentions_of(e)]}
+             for e in index.entities]
+    return Output("entities.json", dump_json(items))
 
 
 def events_json(archive: Archive) -> Output:

@@ -1,0 +1,186 @@
+"""People, places and organisations: the YAML gazetteer, and where each is mentioned in the archive."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import slugs
+from .model import PARAGRAPH, Document, Problem
+
+KINDS = ("person", "country", "city", "place", "party", "institution", "organisation")
+ENTRY_KEYS = {"name", "kind", "aliases", "description", "links"}
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    description: str = ""
+    links: tuple[str, ...] = ()
+    path: str = ""  # "entities/kim-jong-un.html"
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity: Entity
+    document: Document
+    paragraph: int
+    anchor: str  # the event anchor when the paragraph is an event, else "p-N"
+    date: str  # the event's date, "" for an undated paragraph
+    precision: str
+    text: str  # the words as written
+
+    @property
+    def url(self) -> str:
+        return f"{self.document.path}#{self.anchor}"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of paragraph text; `entity` is set where the piece names one."""
+
+    text: str
+    entity: Entity | None = None
+
+
+def read_gazetteer(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
+    """Entities from a YAML list; a bad entry is reported with its line and left out."""
+    if not path.is_file():
+        return (), []
+    name = path.name
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return (), [Problem(name, f"not valid YAML ({getattr(error, 'problem', error)}); no entities read",
+                            mark.line + 1 if mark else 0, "error")]
+    if data is None:
+        return (), []
+    if not isinstance(data, list):
+        return (), [Problem(name, "expected a list of entries (- name: …, kind: …)", 1, "error")]
+    lines = [i + 1 for i, row in enumerate(text.split("\n")) if row.startswith("- ")]
+    entities, problems, taken = [], [], set()
+    for index, entry in enumerate(data):
+        line = lines[index] if index < len(lines) else 0
+        entity, problem = _entity(entry)
+        if problem:
+            problems.append(Problem(name, f"entry {index + 1}: {problem}; left out", line, "error"))
+            continue
+        unknown = sorted(set(entry) - ENTRY_KEYS)
+        if unknown:
+            problems.append(Problem(name, f"entry {entity.name!r}: unknown keys {', '.join(unknown)} ignored", line))
+        path_slug = slugs.unique(slugs.slug(entity.name, "entity"), taken, {"index"})
+        entities.append(Entity(entity.name, entity.kind, entity.aliases, entity.description, entity.links,
+                               f"entities/{path_slug}.html"))
+    return tuple(entities), problems
+
+
+def _entity(entry) -> tuple[Entity | None, str]:
+    if not isinstance(entry, dict):
+        return None, "expected keys name, kind, aliases"
+    name, kind = entry.get("name"), entry.get("kind", "")
+    if not isinstance(name, str) or not name.strip():
+        return None, "name is missing or not text"
+    if kind not in KINDS:
+        return None, f"kind {kind!r} is not one of {', '.join(KINDS)}"
+    aliases = entry.get("aliases") or []
+    links = entry.get("links") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        return None, "aliases must be a list of names"
+    if not isinstance(links, list) or not all(isinstance(a, str) for a in links):
+        return None, "links must be a list of addresses"
+    description = entry.get("description") or ""
+    if not isinstance(description, str):
+        return None, "description must be text"
+    spellings = tuple(dict.fromkeys([name.strip(), *(a.strip() for a in aliases)]))
+    return Entity(name.strip(), kind, spellings, description.strip(), tuple(links)), ""
+
+
+class Matcher:
+    """Finds entity names in text: whole words, longest name first, either apostrophe."""
+
+    def __init__(self, entities: tuple[Entity, ...]):
+        self.by_spelling = {}
+        for entity in entities:
+            for spelling in entity.aliases:
+                self.by_spelling.setdefault(_apostrophes(spelling), entity)
+        names = sorted(self.by_spelling, key=len, reverse=True)
+        alternation = "|".join(re.escape(n).replace("'", "['’]") for n in names)
+        self.pattern = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)") if names else None
+        # First words, for a cheap test before the full expression runs.
+        self.first_words = tuple({n.split()[0].split("'")[0] for n in names})
+
+    def find(self, text: str):
+        if self.pattern is None or not any(word in text for word in self.first_words):
+            return
+        for match in self.pattern.finditer(text):
+            yield match, self.by_spelling[_apostrophes(match.group(0))]
+
+
+def _apostrophes(text: str) -> str:
+    return text.replace("’", "'")
+
+
+def segments(text: str, matcher: Matcher) -> tuple[Segment, ...]:
+    """`text` cut into plain pieces and entity names; joined back, the pieces are `text` unchanged."""
+    pieces, position = [], 0
+    for match, entity in matcher.find(text):
+        if match.start() > position:
+            pieces.append(Segment(text[position:match.start()]))
+        pieces.append(Segment(match.group(0), entity))
+        position = match.end()
+    if position < len(text):
+        pieces.append(Segment(text[position:]))
+    return tuple(pieces)
+
+
+@dataclass(frozen=True)
+class EntityIndex:
+    entities: tuple[Entity, ...]  # sorted by kind, then name
+    mentions: dict  # entity name → tuple of Mention, chronological (undated last)
+    segments: dict  # (document path, paragraph number) → tuple of Segment, for paragraphs that name any
+
+    def mentions_of(self, entity: Entity) -> tuple[Mention, ...]:
+        return self.mentions.get(entity.name, ())
+
+    def by_kind(self) -> list[tuple[str, list[Entity]]]:
+        grouped = defaultdict(list)
+        for entity in self.entities:
+            grouped[entity.kind].append(entity)
+        return [(kind, grouped[kind]) for kind in KINDS if grouped[kind]]
+
+
+def index_entities(entities: tuple[Entity, ...], documents, events_of) -> EntityIndex:
+    """Every mention of every entity, with the paragraph's event date when it has one."""
+    matcher = Matcher(entities)
+    mentions, cut = defaultdict(list), {}
+    for document in documents:
+        events = {e.paragraph: e for e in events_of(document)}
+        for block in document.blocks:
+            if block.kind != PARAGRAPH or block.html:
+                continue
+            pieces = segments(block.text, matcher)
+            named = [p for p in pieces if p.entity]
+            if not named:
+                continue
+            cut[(document.path, block.number)] = pieces
+            event = events.get(block.number)
+            seen = set()
+            for piece in named:
+                if piece.entity.name in seen:
+                    continue  # one mention per paragraph and entity
+                seen.add(piece.entity.name)
+                mentions[piece.entity.name].append(Mention(
+                    piece.entity, document, block.number, event.anchor if event else block.paragraph_id,
+                    event.date if event else "", event.precision if event else "", piece.text))
+    ordered = {name: tuple(sorted(found, key=lambda m: (m.date == "", m.date, m.document.path, m.paragraph)))
+               for name, found in mentions.items()}
+    ranked = tuple(sorted(entities, key=lambda e: (KINDS.index(e.kind), e.name)))
+    return EntityIndex(ranked, ordered, cut)
+

@@ -1,0 +1,80 @@
+"""The gazetteer: people, places and organisations, their pages, and their mentions in the text."""
+import json
+
+from annals.entities import Entity, Matcher, read_gazetteer, segments
+
+from conftest import SEED_FILE, SEEDS
+
+DOC = "le-monde-et-la-coree/solidarite/pour-l-independance-et-la-justice"
+PEOPLE = {  # canonical name → the spellings the seed uses
+    "Kim Jong Un": ["Kim Jong Un"], "Vladimir Poutine": ["Poutine"], "Dmitri Medvedev": ["Dmitri Medvedev"],
+    "Serguei Choigu": ["Serguei Choigu"], "Serguei Lavrov": ["Serguei Lavrov"], "Olga Lyubimova": ["Olga Lyubimova"],
+    "Biatcheslav Volodine": ["Biatcheslav Volodine"], "Xi Jinping": ["Xi Jinping"], "Li Qiang": ["Li Qiang"],
+    "Thonglun Sisoulith": ["Thonglun Sisoulith"], "To Lam": ["To Lam"],
+}
+
+
+def seed_paragraphs():
+    lines = (SEEDS / SEED_FILE).read_text(encoding="utf-8").split("\n")[2:]
+    return [line.strip() for line in lines if line.strip() and line[:1].isspace()]
+
+
+def entities_json(site):
+    return {e["name"]: e for e in json.loads((site / "entities.json").read_text(encoding="utf-8"))}
+
+
+def test_every_person_of_the_seed_with_each_paragraph_that_names_them(seed_site):
+    entities = entities_json(seed_site)
+    paragraphs = seed_paragraphs()
+    for name, spellings in PEOPLE.items():
+        assert entities[name]["kind"] == "person"
+        expected = [i + 1 for i, p in enumerate(paragraphs) if any(s in p for s in spellings)]
+        assert sorted(m["paragraph"] for m in entities[name]["mentions"]) == expected, name
+    people = {name for name, e in entities.items() if e["kind"] == "person"}
+    assert people == set(PEOPLE)
+
+
+def test_mentions_carry_the_event_date_and_anchor(seed_site):
+    (lavrov,) = entities_json(seed_site)["Serguei Lavrov"]["mentions"]
+    assert (lavrov["date"], lavrov["precision"], lavrov["url"]) == ("2025-07", "month", f"{DOC}.html#2025-07")
+    medvedev = entities_json(seed_site)["Dmitri Medvedev"]["mentions"]
+    assert [m["url"].split("#")[1] for m in medvedev] == ["2025-10-10", "p-28"]  # dated first, then undated
+
+
+def test_entity_pages_and_index(seed_site):
+    page = (seed_site / "entities/serguei-lavrov.html").read_text(encoding="utf-8")
+    assert f'href="../{DOC}.html#2025-07"><time datetime="2025-07">juillet 2025</time>' in page
+    index = (seed_site / "entities/index.html").read_text(encoding="utf-8")
+    assert index.index("Personnes") < index.index("Pays") < index.index("Villes") < index.index("Partis")
+    assert 'href="../entities/kim-jong-un.html">Kim Jong Un</a> <span class="meta">13 mention(s)' in index
+
+
+def test_names_are_linked_in_the_text_which_stays_unchanged(seed_site):
+    html = (seed_site / f"{DOC}.html").read_text(encoding="utf-8")
+    assert '<a class="mention" href="../../entities/serguei-lavrov.html">Serguei Lavrov</a>' in html
+    assert '<a class="mention" href="../../entities/vladimir-poutine.html">Vladimir Vladimirovich Poutine</a>' in html
+
+
+def test_whole_words_longest_first_and_either_apostrophe():
+    korea = Entity("Corée", "country", ("Corée",))
+    party = Entity("Parti du travail de Corée", "party", ("Parti du travail de Corée",))
+    duma = Entity("Douma d’État", "institution", ("Douma d’Etat",))
+    matcher = Matcher((korea, party, duma))
+    found = [(m.group(0), e.name) for m, e in matcher.find(
+        "La Corée, le peuple coréen, l'amitié coréo-russe, le Parti du travail de Corée et la Douma d'Etat.")]
+    assert found == [("Corée", "Corée"), ("Parti du travail de Corée", "Parti du travail de Corée"),
+                     ("Douma d'Etat", "Douma d’État")]
+    text = "Vers la Corée."
+    assert "".join(s.text for s in segments(text, matcher)) == text
+
+
+def test_gazetteer_errors_name_the_entry_and_line(tmp_path):
+    path = tmp_path / "entities.yaml"
+    path.write_text("- name: Bon\n  kind: person\n- name: Mauvais\n  kind: planet\n- name: Extra\n  kind: city\n"
+                    "  colour: blue\n", encoding="utf-8")
+    entities, problems = read_gazetteer(path)
+    assert [e.name for e in entities] == ["Bon", "Extra"]
+    assert (problems[0].line, problems[0].severity) == (3, "error") and "planet" in problems[0].message
+    assert "colour" in problems[1].message and problems[1].severity == "warning"
+    path.write_text("name: not a list\n", encoding="utf-8")
+    assert "list" in read_gazetteer(path)[1][0].message
