@@ -14,6 +14,7 @@ from .i18n import strings
 from .index import build_archive, newest_date
 from .loader import load_archive
 from .model import Problem
+from .search import search_files
 from .entities import index_entities, read_gazetteer
 from .render import (Output, Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
                      source_copy_path)
@@ -91,14 +92,14 @@ def build(options: BuildOptions) -> BuildReport:
     staging = Staging(options.output)
     try:
         pages = staging.write(renderer.all_pages())
-        report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=pages,
+        report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
                              problems=loaded.problems + tuple(gazetteer_problems))
         staging.write([events_json(archive), documents_json(archive), events_csv(archive),
-                       entities_json(entity_index),
+                       entities_json(entity_index), *search_files(archive),
                        Output("build-report.json", report.as_json())])
         if site.base_url:  # the feed and the sitemap need absolute addresses
             build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"
-            staging.write([renderer.feed(build_date), renderer.sitemap()])
+            staging.write([renderer.feed(build_date), renderer.sitemap([p for p in pages if p != "404.html"])])
         for relative, path in theme.static_files(theme.search_path(options.theme_root, "static")).items():
             staging.copy(path, f"static/{relative}")
         for document in archive.documents:

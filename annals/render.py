@@ -111,11 +111,23 @@ class Renderer:
             yield self.page("entity.html", entity.path, entity=entity, mentions=self.entities.mentions_of(entity))
 
     def timeline(self) -> Output:
-        return self.page("timeline.html", "timeline.html", groups=self.archive.years, year=None)
+        return self.page("timeline.html", "timeline.html", groups=self.archive.years, year=None,
+                         **self._timeline_filters())
 
     def year_pages(self) -> Iterator[Output]:
+        filters = self._timeline_filters()
         for group in self.archive.years:
-            yield self.page("timeline.html", group.path, groups=(group,), year=group)
+            yield self.page("timeline.html", group.path, groups=(group,), year=group, **filters)
+
+    def _timeline_filters(self) -> dict:
+        """For each event, the ids of the entities its paragraph names; and the entities to filter by."""
+        named = {}
+        for (path, number), pieces in self.entities.segments.items():
+            named[(path, number)] = sorted({entity_id(p.entity) for p in pieces if p.entity})
+        in_events = {name for e in self.archive.events for name in named.get((e.document_path, e.paragraph), ())}
+        choices = [(entity_id(e), e.name) for e in self.entities.entities if entity_id(e) in in_events]
+        return {"entities_of": lambda event: named.get((event.document_path, event.paragraph), ()),
+                "filter_entities": choices}
 
     def feed(self, build_date: str, limit: int = 100) -> Output:
         """Atom feed of the newest documents (by published date, else newest event); needs base_url."""
@@ -128,20 +140,21 @@ class Renderer:
         entries.sort(key=lambda e: (e["updated"], e["document"].path), reverse=True)
         return self.page("feed.xml", "feed.xml", entries=entries[:limit], updated=f"{build_date}T00:00:00Z")
 
-    def sitemap(self) -> Output:
-        paths = ["index.html", "timeline.html"] + [g.path for g in self.archive.years]
-        paths += [s.path for s in self.archive.sections] + [u.path for s in self.archive.sections for u in s.subsections]
-        paths += [d.path for d in self.archive.documents]
-        paths += ["entities/index.html"] + [e.path for e in self.entities.entities]
-        return self.page("sitemap.xml", "sitemap.xml", paths=paths)
+    def sitemap(self, pages: list[str]) -> Output:
+        """Every page of the site, as absolute addresses under base_url."""
+        return self.page("sitemap.xml", "sitemap.xml", paths=sorted(pages))
 
     def not_found(self) -> Output:
         return self.page("404.html", "404.html")
+
+    def search_page(self) -> Output:
+        return self.page("search.html", "search.html")
 
     def all_pages(self) -> Iterator[Output]:
         yield self.home()
         yield self.timeline()
         yield self.not_found()
+        yield self.search_page()
         yield from self.year_pages()
         yield from self.entity_pages()
         yield from self.sections()
@@ -172,8 +185,12 @@ def json_ld(document: Document, events, site: Site) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def entity_id(entity) -> str:
+    return entity.path[len("entities/"):-len(".html")]
+
+
 def entities_json(index: EntityIndex) -> Output:
-    items = [{"id": e.path[len("entities/"):-len(".html")], "name": e.name, "kind": e.kind,
+    items = [{"id": entity_id(e), "name": e.name, "kind": e.kind,
               "aliases": list(e.aliases[1:]), "description": e.description, "links": list(e.links), "url": e.path,
               "mentions": [{"document": m.document.id, "url": m.url, "date": m.date, "precision": m.precision,
                             "paragraph": m.paragraph, "text": m.text} for m in index.mentions_of(e)]}

@@ -80,14 +80,15 @@ class Staging:
         (self.root / MARKER).write_text("This folder was built by Annals and is replaced on each build.\n",
                                         encoding="utf-8")
 
-    def write(self, outputs: Iterable[Output]) -> int:
-        count = 0
+    def write(self, outputs: Iterable[Output]) -> list[str]:
+        """Write each output; returns their paths, in order."""
+        written = []
         for item in outputs:
             target = safe_target(self.root, item.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(item.data)
-            count += 1
-        return count
+            written.append(item.path)
+        return written
 
     def copy(self, source: Path, relative: str) -> None:
         target = safe_target(self.root, relative)

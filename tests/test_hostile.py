@@ -1,5 +1,6 @@
 """Bad and hostile sources: each gets its message, the rest of the archive builds, nothing reaches readers."""
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -62,6 +63,10 @@ def test_the_rest_of_the_archive_builds_and_links_resolve(hostile_build):
     assert check_links(output) == []
 
 
+OWN_SCRIPT = re.compile(r"^(\.\./)*static/(search|timeline)\.js$")
+OWN_FORM = re.compile(r"^(\.\./)*search\.html$")
+
+
 class Dangerous(HTMLParser):
     """Collects what a browser would run or follow: scripts, handlers, javascript: URLs, refreshes."""
 
@@ -74,6 +79,10 @@ class Dangerous(HTMLParser):
         if tag == "script" and dict(attrs).get("type") == "application/ld+json" and not self.data_block:
             self.data_block = []  # data, not code: it must parse as JSON, checked at its end tag
             return
+        if tag == "script" and OWN_SCRIPT.match(dict(attrs).get("src") or ""):
+            return  # the site's own code, a file in static/
+        if tag == "form" and OWN_FORM.match(dict(attrs).get("action") or ""):
+            return  # the site's search box
         if tag in ("script", "iframe", "object", "embed", "style", "svg", "img", "base", "form"):
             self.found.append(f"<{tag}>")
         for name, value in attrs:

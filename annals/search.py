@@ -1,0 +1,79 @@
+"""Full-text search that works from disk: an inverted index of paragraphs, sharded into <script> files.
+
+Browsers block fetch() and WebAssembly from file:// pages, so the index is plain JavaScript files that
+call `annalsSearch.shard(...)`, loaded by adding <script> elements. A query loads only what it needs:
+the shards of its terms (keyed by a term's first three letters) and the text chunks of its best results.
+Terms are folded (lower case, no accents) and split at apostrophes of either kind.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+
+from .dates.patterns import fold
+from .index import Archive
+from .model import PARAGRAPH
+from .render import Output
+
+SHARD_PREFIX = 3  # letters of a term that name its shard
+CHUNK_DOCUMENTS = 20  # documents per text chunk: a result page loads a few small chunks
+TOKEN = re.compile(r"\w+")
+STOPWORDS = frozenset("""
+    au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme mes moi mon
+    ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous
+    est sont ete etre avoir ont cette cet y
+    a an and are as at be but by for from has have he in is it its of on or that the this to was were which with
+""".split())
+
+
+def terms(text: str) -> list[str]:
+    """Folded words of `text`, without one-letter words and stopwords; "l’Assemblée" → ["assemblee"]."""
+    return [t for t in TOKEN.findall(fold(text)) if len(t) > 1 and t not in STOPWORDS]
+
+
+def shard_key(term: str) -> str:
+    return term[:SHARD_PREFIX]
+
+
+def shard_file(key: str) -> str:
+    """A file name for any shard key, whatever its script: the key's UTF-8 bytes in hex."""
+    return f"search/t-{key.encode('utf-8').hex()}.js"
+
+
+def search_files(archive: Archive) -> list[Output]:
+    """The index shards, the text chunks and a small meta file, as site outputs."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    chunks: dict[int, dict] = defaultdict(dict)
+    paragraphs = 0
+    for number, document in enumerate(archive.documents):
+        anchors = {e.paragraph: e.anchor for e in archive.events_of(document)}
+        texts = {}
+        for block in document.blocks:
+            if block.kind != PARAGRAPH:
+                continue
+            paragraphs += 1
+            texts[block.number] = [anchors.get(block.number, block.paragraph_id), block.text]
+            for term, count in sorted(Counter(terms(block.text)).items()):
+                postings[term] += (number, block.number, count)
+        chunks[number // CHUNK_DOCUMENTS][number] = {"t": document.title, "u": document.path, "p": texts}
+    shards: dict[str, dict] = defaultdict(dict)
+    for term in sorted(postings):
+        shards[shard_key(term)][term] = postings[term]
+    outputs = [Output(shard_file(key), _script("shard", key, entries)) for key, entries in sorted(shards.items())]
+    outputs += [Output(f"search/x-{n}.js", _script("chunk", n, data)) for n, data in sorted(chunks.items())]
+    meta = {"paragraphs": paragraphs, "documents": len(archive.documents), "chunk": CHUNK_DOCUMENTS,
+            "prefix": SHARD_PREFIX, "shards": sorted(shards), "stopwords": sorted(STOPWORDS)}
+    outputs.append(Output("search/meta.js", f"annalsSearch.meta({_json(meta)});\n".encode("utf-8")))
+    return outputs
+
+
+def _script(kind: str, key, data) -> bytes:
+    return f"annalsSearch.{kind}({_json(key)},{_json(data)});\n".encode("utf-8")
+
+
+def _json(data) -> str:
+    # Inside a script file "</script" cannot end anything, but U+2028/2029 were not valid in JS strings
+    # before ES2019; escape them for older readers.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("\u2028", "\\u2028") \
+        .replace("\u2029", "\\u2029")

@@ -1,0 +1,195 @@
+/* Annals search: runs from disk (file://) and from any host. The index is a set of script files
+   (search/*.js) that call annalsSearch.*; a query loads only the shards of its words and the text
+   chunks of its best results. Folding matches annals/search.py: lower case, no accents. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = new URL("../search/", script.src).href;
+  var siteRoot = new URL("../", script.src).href;
+  var S = window.annalsSearch = { shards: {}, chunks: {}, info: null };
+  var loading = {};
+
+  S.meta = function (data) { S.info = data; };
+  S.shard = function (key, data) { S.shards[key] = data; };
+  S.chunk = function (n, data) { S.chunks[n] = data; };
+
+  function load(file) {
+    if (!loading[file]) {
+      loading[file] = new Promise(function (resolve, reject) {
+        var element = document.createElement("script");
+        element.src = base + file;
+        element.onload = resolve;
+        element.onerror = function () { reject(new Error("could not load " + file)); };
+        document.head.appendChild(element);
+      });
+    }
+    return loading[file];
+  }
+
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "");
+  }
+
+  function terms(text) {
+    var stop = S.info ? S.info.stopwords : [];
+    return (fold(text).match(/[\p{L}\p{N}_]+/gu) || []).filter(function (t) {
+      return t.length > 1 && stop.indexOf(t) < 0;
+    });
+  }
+
+  function hex(text) {
+    return Array.from(new TextEncoder().encode(text)).map(function (b) {
+      return b.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  function postingsFor(term, isLast) {
+    var key = term.slice(0, S.info.prefix);
+    var shard = S.shards[key] || {};
+    if (!isLast || term.length < S.info.prefix) return [shard[term] || []];
+    return Object.keys(shard).filter(function (t) { return t.indexOf(term) === 0; }).map(function (t) {
+      return shard[t];
+    });
+  }
+
+  /* Paragraphs holding every word (the last may be a prefix, as one types), best first. */
+  function rank(words) {
+    var total = S.info.paragraphs, scores = null;
+    words.forEach(function (term, i) {
+      var found = {};
+      postingsFor(term, i === words.length - 1).forEach(function (list) {
+        var idf = Math.log(1 + total / Math.max(1, list.length / 3));
+        for (var k = 0; k < list.length; k += 3) {
+          var id = list[k] + ":" + list[k + 1];
+          found[id] = (found[id] || 0) + list[k + 2] * idf;
+        }
+      });
+      if (scores === null) { scores = found; return; }
+      var kept = {};
+      Object.keys(found).forEach(function (id) { if (id in scores) kept[id] = scores[id] + found[id]; });
+      scores = kept;
+    });
+    return Object.keys(scores || {}).map(function (id) {
+      var parts = id.split(":");
+      return { doc: +parts[0], para: +parts[1], score: scores[id] };
+    }).sort(function (a, b) { return b.score - a.score || a.doc - b.doc || a.para - b.para; });
+  }
+
+  S.query = function (text, limit) {
+    return load("meta.js").then(function () {
+      var words = terms(text);
+      if (!words.length) return { total: 0, results: [] };
+      var keys = {};
+      words.forEach(function (t) {
+        var key = t.slice(0, S.info.prefix);
+        if (S.info.shards.indexOf(key) >= 0) keys[key] = true;
+      });
+      return Promise.all(Object.keys(keys).map(function (k) { return load("t-" + hex(k) + ".js"); }))
+        .then(function () {
+          var ranked = rank(words);
+          var top = ranked.slice(0, limit || 20);
+          var chunks = {};
+          top.forEach(function (r) { chunks[Math.floor(r.doc / S.info.chunk)] = true; });
+          return Promise.all(Object.keys(chunks).map(function (n) { return load("x-" + n + ".js"); }))
+            .then(function () {
+              return { total: ranked.length, words: words, results: top.map(function (r) {
+                var doc = S.chunks[Math.floor(r.doc / S.info.chunk)][r.doc];
+                var para = doc.p[r.para];
+                return { title: doc.t, url: siteRoot + doc.u + "#" + para[0], anchor: para[0], text: para[1] };
+              }) };
+            });
+        });
+    });
+  };
+
+  /* The text cut into plain and highlighted pieces where a folded word starts with a query word. */
+  S.highlight = function (text, words) {
+    var folded = "", map = [];
+    for (var i = 0; i < text.length; i++) {
+      var f = fold(text[i]);
+      for (var j = 0; j < f.length; j++) { folded += f[j]; map.push(i); }
+    }
+    map.push(text.length);
+    var pieces = [], last = 0, re = /[\p{L}\p{N}_]+/gu, m;
+    while ((m = re.exec(folded))) {
+      var hit = words.some(function (w) { return m[0].indexOf(w) === 0; });
+      if (!hit) continue;
+      var start = map[m.index], end = map[m.index + m[0].length];
+      if (start > last) pieces.push({ text: text.slice(last, start) });
+      pieces.push({ text: text.slice(start, end), mark: true });
+      last = end;
+    }
+    if (last < text.length) pieces.push({ text: text.slice(last) });
+    return pieces;
+  };
+
+  function snippet(pieces, room) {
+    var first = pieces.findIndex(function (p) { return p.mark; });
+    var before = pieces.slice(0, Math.max(first, 0)).map(function (p) { return p.text; }).join("");
+    var cut = Math.max(0, before.length - room / 3);
+    var out = [], used = 0, skipped = 0;
+    pieces.forEach(function (p) {
+      var text = p.text;
+      if (skipped < cut) {
+        var drop = Math.min(text.length, cut - skipped);
+        skipped += drop; text = text.slice(drop);
+      }
+      if (!text || used >= room) return;
+      text = text.slice(0, room - used);
+      used += text.length;
+      out.push({ text: text, mark: p.mark });
+    });
+    return { pieces: out, before: cut > 0, after: used >= room };
+  }
+
+  function show(form, outcome) {
+    var list = form.results, status = form.status;
+    list.textContent = "";
+    status.textContent = outcome.total
+      ? status.dataset.found.replace("{n}", outcome.total)
+      : (outcome.words && outcome.words.length ? status.dataset.none : "");
+    outcome.results.forEach(function (r) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = r.url;
+      link.textContent = r.title;
+      var where = document.createElement("span");
+      where.className = "meta";
+      where.textContent = " #" + r.anchor;
+      var text = document.createElement("p");
+      text.className = "excerpt";
+      var cut = snippet(S.highlight(r.text, outcome.words), 240);
+      if (cut.before) text.appendChild(document.createTextNode("… "));
+      cut.pieces.forEach(function (p) {
+        var node = p.mark ? document.createElement("mark") : document.createTextNode(p.text);
+        if (p.mark) node.textContent = p.text;
+        text.appendChild(node);
+      });
+      if (cut.after) text.appendChild(document.createTextNode(" …"));
+      item.appendChild(link);
+      item.appendChild(where);
+      item.appendChild(text);
+      list.appendChild(item);
+    });
+  }
+
+  function wire() {
+    var input = document.getElementById("search-query");
+    var list = document.getElementById("search-results");
+    var status = document.getElementById("search-status");
+    if (!input || !list) return;
+    var form = { results: list, status: status }, timer = null, asked = 0;
+    function run() {
+      var question = input.value, ticket = ++asked;
+      S.query(question, 20).then(function (outcome) {
+        if (ticket === asked) show(form, outcome);
+      }, function (error) { status.textContent = String(error.message || error); });
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
+    var given = new URLSearchParams(window.location.search).get("q");
+    if (given) { input.value = given; run(); }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", wire);
+  else wire();
+})();
