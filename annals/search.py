@@ -17,12 +17,12 @@ from .model import PARAGRAPH
 from .render import Output
 
 SHARD_PREFIX = 3  # letters of a term that name its shard
-CHUNK_DOCUMENTS = 20  # documents per text chunk: a result page loads a few small chunks
+CHUNK_DOCUMENTS = 4  # documents per text chunk: each result loads at most one small chunk
 TOKEN = re.compile(r"\w+")
 STOPWORDS = frozenset("""
     au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme mes moi mon
     ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous
-    est sont ete etre avoir ont cette cet y
+    cette cet y
     a an and are as at be but by for from has have he in is it its of on or that the this to was were which with
 """.split())
 
@@ -59,13 +59,22 @@ def search_files(archive: Archive) -> list[Output]:
         chunks[number // CHUNK_DOCUMENTS][number] = {"t": document.title, "u": document.path, "p": texts}
     shards: dict[str, dict] = defaultdict(dict)
     for term in sorted(postings):
-        shards[shard_key(term)][term] = postings[term]
+        shards[shard_key(term)][term] = delta_encoded(postings[term])
     outputs = [Output(shard_file(key), _script("shard", key, entries)) for key, entries in sorted(shards.items())]
     outputs += [Output(f"search/x-{n}.js", _script("chunk", n, data)) for n, data in sorted(chunks.items())]
     meta = {"paragraphs": paragraphs, "documents": len(archive.documents), "chunk": CHUNK_DOCUMENTS,
             "prefix": SHARD_PREFIX, "shards": sorted(shards), "stopwords": sorted(STOPWORDS)}
     outputs.append(Output("search/meta.js", f"annalsSearch.meta({_json(meta)});\n".encode("utf-8")))
     return outputs
+
+
+def delta_encoded(postings: list[int]) -> list[int]:
+    """(document, paragraph, count) triples with each document number given as the step from the
+    previous one: the lists are in document order, so the steps are small numbers, short in JSON."""
+    encoded, previous = list(postings), 0
+    for index in range(0, len(encoded), 3):
+        encoded[index], previous = encoded[index] - previous, encoded[index]
+    return encoded
 
 
 def _script(kind: str, key, data) -> bytes:

@@ -52,27 +52,29 @@
     });
   }
 
-  /* Paragraphs holding every word (the last may be a prefix, as one types), best first. */
+  /* Paragraphs holding every word (the last may be a prefix, as one types), best first.
+     A paragraph is the number doc * 65536 + paragraph, so no strings are built per posting. */
   function rank(words) {
     var total = S.info.paragraphs, scores = null;
     words.forEach(function (term, i) {
-      var found = {};
+      var found = new Map();
       postingsFor(term, i === words.length - 1).forEach(function (list) {
-        var idf = Math.log(1 + total / Math.max(1, list.length / 3));
+        var idf = Math.log(1 + total / Math.max(1, list.length / 3)), doc = 0;
         for (var k = 0; k < list.length; k += 3) {
-          var id = list[k] + ":" + list[k + 1];
-          found[id] = (found[id] || 0) + list[k + 2] * idf;
+          doc += list[k];  /* documents are stored as steps from the previous one */
+          var id = doc * 65536 + list[k + 1];
+          found.set(id, (found.get(id) || 0) + list[k + 2] * idf);
         }
       });
       if (scores === null) { scores = found; return; }
-      var kept = {};
-      Object.keys(found).forEach(function (id) { if (id in scores) kept[id] = scores[id] + found[id]; });
+      var kept = new Map();
+      found.forEach(function (score, id) { if (scores.has(id)) kept.set(id, scores.get(id) + score); });
       scores = kept;
     });
-    return Object.keys(scores || {}).map(function (id) {
-      var parts = id.split(":");
-      return { doc: +parts[0], para: +parts[1], score: scores[id] };
-    }).sort(function (a, b) { return b.score - a.score || a.doc - b.doc || a.para - b.para; });
+    var ranked = [];
+    (scores || new Map()).forEach(function (score, id) { ranked.push([score, id]); });
+    ranked.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+    return ranked.map(function (r) { return { doc: Math.floor(r[1] / 65536), para: r[1] % 65536, score: r[0] }; });
   }
 
   S.query = function (text, limit) {
@@ -181,11 +183,11 @@
     var form = { results: list, status: status }, timer = null, asked = 0;
     function run() {
       var question = input.value, ticket = ++asked;
-      S.query(question, 20).then(function (outcome) {
+      S.query(question, 10).then(function (outcome) {
         if (ticket === asked) show(form, outcome);
       }, function (error) { status.textContent = String(error.message || error); });
     }
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 20); });
     var given = new URLSearchParams(window.location.search).get("q");
     if (given) { input.value = given; run(); }
   }

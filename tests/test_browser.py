@@ -88,3 +88,56 @@ def test_content_security_policy_blocks_inline_script(tmp_path, page):
     page.goto((tmp_path / "site" / "404.html").as_uri())
     assert page.title() != "ran"
     assert "Charter" in page.evaluate("() => getComputedStyle(document.body).fontFamily")
+
+
+def test_search_from_disk_finds_lavrov_and_follows_to_the_paragraph(seed_site, page):
+    page.goto((seed_site / "index.html").as_uri())
+    page.fill("#site-search", "Lavrov")
+    page.press("#site-search", "Enter")
+    first = page.locator("#search-results li").first
+    first.wait_for()
+    assert page.locator("#search-status").inner_text() == "1 paragraphe(s) trouvé(s)"
+    assert first.locator("mark").inner_text() == "Lavrov"
+    first.locator("a").click()
+    page.wait_for_url("**/pour-l-independance-et-la-justice.html#2025-07")
+    assert page.locator(":target p.paragraph").inner_text().startswith("Au mois de juillet, il a reçu")
+
+
+def test_search_folds_accents_case_and_apostrophes(seed_site, page):
+    page.goto((seed_site / "search.html").as_uri())
+    counts = {}
+    for query in ("coree", "CORÉE", "Corée", "assemblee", "l’Assemblée", "l'assemblée", "dialo", "zzzz"):
+        page.fill("#search-query", query)
+        page.wait_for_function("q => document.getElementById('search-query').value === q", arg=query)
+        page.wait_for_timeout(200)
+        counts[query] = page.locator("#search-results li").count()
+    assert counts["coree"] == counts["CORÉE"] == counts["Corée"] > 5
+    assert counts["assemblee"] == counts["l’Assemblée"] == counts["l'assemblée"] == 1
+    assert counts["dialo"] == 1  # the last word is matched as a prefix while typing
+    assert counts["zzzz"] == 0
+    assert page.locator("#search-status").inner_text() == "Aucun paragraphe ne contient tous ces mots."
+
+
+def test_python_and_javascript_fold_alike(page, seed_site):
+    from annals.dates.patterns import fold
+    from annals.search import terms
+    samples = ["Corée", "ÉTAT d’Été", "Œuvre", "Ça déjà", "Fédération de Russie", "naïve façon", "Łódź 2025"]
+    page.goto((seed_site / "search.html").as_uri())
+    page.wait_for_function("() => window.annalsSearch")
+    folded = page.evaluate("s => s.map(t => t.toLowerCase().normalize('NFD').replace(/\\p{M}/gu, ''))", samples)
+    assert folded == [fold(s) for s in samples]
+    assert [t for s in samples for t in terms(s)]  # sanity: the samples do yield index terms
+
+
+def test_timeline_filter_by_entity(seed_site, page):
+    page.goto((seed_site / "timeline.html").as_uri())
+    events = page.locator(".timeline-event")
+    total = events.count()
+    assert total == 13
+    page.select_option("#filter-entity", "xi-jinping")
+    visible = page.locator(".timeline-event:visible")
+    assert visible.count() == 1 and "4 septembre 2025" in visible.inner_text()
+    assert page.locator("#filter-count").inner_text() == "1 événement(s) affiché(s)"
+    assert page.url.endswith("#entity=xi-jinping")
+    page.select_option("#filter-entity", "")
+    assert page.locator(".timeline-event:visible").count() == total
