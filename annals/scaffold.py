@@ -37,6 +37,18 @@ retrieved: 2025-01-15
 publisher: Exemple
 published: 2024-06-20
 """
+GAZETTEER = """\
+# Gazetteer: the people, places and organisations of this archive. Each one gets a page listing every
+# paragraph that names it, and its names are linked in the text. Names match as whole words, exactly as
+# written here (either apostrophe). Kinds: person, country, city, place, party, institution, organisation.
+#
+# - name: Kim Jong Un
+#   kind: person
+#   aliases: [camarade Kim Jong Un]
+#   description: Secrétaire général du Parti du travail de Corée.
+#   links: [https://example.org/kim-jong-un]
+[]
+"""
 README = """\
 This folder is an Annals archive. Put source documents in seeds/ (plain .txt in the format of
 seeds/un-premier-document.txt, or Markdown with YAML front matter), then run `annals build`.
@@ -53,6 +65,7 @@ def create_archive(folder: Path) -> list[Path]:
         "README.txt": README,
         "seeds/un-premier-document.txt": EXAMPLE,
         "seeds/un-premier-document.yaml": SIDECAR,
+        "seeds/entities.yaml": GAZETTEER,
         "templates/.keep": "",
         "static/.keep": "",
     }

@@ -115,6 +115,7 @@ def test_new_archive_builds_and_checks_clean(tmp_path):
     assert check_links_and_anchors(site).passed
     page = (site / "exemples/premiers-pas/un-premier-document.html").read_text(encoding="utf-8")
     assert 'id="2024-06-19"' in page and "https://example.org/articles/premier" in page
+    assert (folder / "seeds/entities.yaml").is_file() and (site / "entities/index.html").is_file()
     assert main(["new", str(folder)]) == 2  # never over an existing archive
 
 
@@ -122,3 +123,9 @@ def test_reference_lists_every_key():
     table = reference()
     for key in ("title", "language", "base_url", "source", "output", "date_style", "media_marker", "strict"):
         assert f"`{key}`" in table
+
+
+def test_the_gazetteer_path_comes_from_the_configuration(tmp_path):
+    root = archive(tmp_path, "entities: noms.yaml\n", {"noms.yaml": "- name: Titre\n  kind: place\n"})
+    assert main(["build", "--root", str(root)]) == 0
+    assert (root / "site/entities/titre.html").is_file()
