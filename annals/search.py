@@ -11,7 +11,7 @@ import json
 import re
 from collections import Counter, defaultdict
 
-from .dates.patterns import fold
+from .folding import fold
 from .index import Archive
 from .model import PARAGRAPH
 from .render import Output

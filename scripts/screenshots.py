@@ -29,9 +29,11 @@ def main():
             for label, width in WIDTHS.items():
                 page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
                 for spec in args.pages:
-                    target, _, name = spec.partition("=")
-                    page.goto((args.site.resolve() / target.split("#")[0]).as_uri()
-                              + ("#" + target.split("#")[1] if "#" in target else ""))
+                    target, _, name = spec.rpartition("=") if spec.count("=") > ("?" in spec) else (spec, "", "")
+                    path, hash_mark, fragment = target.partition("#")
+                    path, question, query = path.partition("?")
+                    page.goto((args.site.resolve() / path).as_uri() + question + query + hash_mark + fragment)
+                    page.wait_for_load_state("networkidle")
                     name = name or target.replace("/", "_").replace("#", "@").replace(".html", "")
                     page.screenshot(path=args.out / f"{name}-{label}-{scheme}.png", full_page=args.full)
                 page.close()

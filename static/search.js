@@ -129,6 +129,10 @@
     var first = pieces.findIndex(function (p) { return p.mark; });
     var before = pieces.slice(0, Math.max(first, 0)).map(function (p) { return p.text; }).join("");
     var cut = Math.max(0, before.length - room / 3);
+    if (cut > 0) {  /* start at a word, not inside one */
+      var space = before.indexOf(" ", cut);
+      cut = space >= 0 && space < before.length ? space + 1 : cut;
+    }
     var out = [], used = 0, skipped = 0;
     pieces.forEach(function (p) {
       var text = p.text;

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from ..model import DateMention
-from .patterns import fold, patterns_for
+from ..folding import fold
+from .patterns import patterns_for
 
 # Years an archive of modern articles can state; outside this range a four-digit number is reported.
 MIN_YEAR, MAX_YEAR = 1000, 2999

@@ -2,21 +2,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from babel.dates import get_month_names
 
+from ..folding import fold
+
 DAY = r"(?P<day>1er|1st|2nd|3rd|[0-3]?\d(?:st|nd|rd|th)?)"
 YEAR = r"(?P<year>\d{4})(?!\d)"
 DIGIT = re.compile(r"\d")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so "Août", "aout" and "août" compare equal."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
