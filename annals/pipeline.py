@@ -18,7 +18,8 @@ from .search import search_files
 from .entities import index_entities, read_gazetteer
 from .render import (Output, Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
                      source_copy_path)
-from .write import Staging, check_output
+from .parallel import ordered_map
+from .write import Staging, check_output, write_outputs
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class BuildOptions:
     media_marker: str = ""
     theme_root: Path | None = None  # folder whose templates/ and static/ override the default theme
     strict: bool = False  # any warning fails the build and leaves the previous site
+    workers: int = 0  # processes for reading and rendering documents; 0: one per core
 
     @classmethod
     def from_config(cls, config: Config) -> "BuildOptions":
@@ -80,7 +82,7 @@ def _problem(problem: Problem) -> dict:
 def build(options: BuildOptions) -> BuildReport:
     """Build the site; the previous one stays in place unless this build completes (and, if strict, is clean)."""
     check_output(options.output, options.source)
-    loaded = load_archive(options.source, options.language)
+    loaded = load_archive(options.source, options.language, options.workers)
     archive = build_archive(loaded.documents)
     gazetteer, gazetteer_problems = read_gazetteer(options.entities or options.source / "entities.yaml")
     entity_index = index_entities(gazetteer, archive.documents, archive.events_of)
@@ -91,7 +93,8 @@ def build(options: BuildOptions) -> BuildReport:
     renderer = Renderer(archive, site, theme.search_path(options.theme_root, "templates"), entity_index)
     staging = Staging(options.output)
     try:
-        pages = staging.write(renderer.all_pages())
+        pages = staging.write(renderer.index_pages())
+        pages += write_document_pages(renderer, staging.root, options.workers)
         report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
                              problems=loaded.problems + tuple(gazetteer_problems))
         staging.write([events_json(archive), documents_json(archive), events_csv(archive),
@@ -113,6 +116,28 @@ def build(options: BuildOptions) -> BuildReport:
         staging.discard()
         raise
     return BuildReport(report.documents, report.events, report.pages, report.problems, published=True)
+
+
+# What forked workers read: set just before the pool starts, inherited by each worker process.
+_RENDERING: dict = {}
+
+
+def write_document_pages(renderer: Renderer, root: Path, workers: int) -> list[str]:
+    """Render and write every document page, on every core; the pages do not depend on the split."""
+    _RENDERING.update(renderer=renderer, root=root, parent=os.getpid())
+    try:
+        written = ordered_map(_write_document_page, range(len(renderer.archive.documents)), workers)
+        return [path for paths in written for path in paths]
+    finally:
+        _RENDERING.clear()
+
+
+def _write_document_page(index: int) -> list[str]:
+    parent = _RENDERING["parent"]
+    if os.getpid() != parent and os.getppid() != parent:
+        os._exit(1)  # a worker whose build was killed: write nothing more into the abandoned staging tree
+    renderer = _RENDERING["renderer"]
+    return write_outputs(_RENDERING["root"], [renderer.document(renderer.archive.documents[index])])
 
 
 def source_date_epoch() -> str:

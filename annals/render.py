@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 import io
 import json
 from dataclasses import dataclass
@@ -59,6 +60,10 @@ class Renderer:
         self.env.filters["iso_label"] = lambda iso, precision: format_iso(iso, precision, site.language,
                                                                           site.date_style)
         self.t = strings(site.language)
+        self._section_pages = {s.name: s for s in archive.sections}
+        self._segments = defaultdict(dict)  # document path → paragraph number → segments naming entities
+        for (path, number), pieces in self.entities.segments.items():
+            self._segments[path][number] = pieces
 
     def date_label(self, dated, language: str | None = None) -> str:
         """An Event or DateMention formatted for the reader: "19 juin 2024", "juin 2025", "2025"."""
@@ -90,19 +95,20 @@ class Renderer:
                                 documents=subsection.documents, events_of=self.archive.events_of)
 
     def documents(self) -> Iterator[Output]:
-        section_pages = {s.name: s for s in self.archive.sections}
         for document in self.archive.documents:
-            section = section_pages[document.section]
-            subsection = next((s for s in section.subsections if s.name == document.subsection), None)
-            events = self.archive.events_of(document)
-            yield self.page("document.html", document.path, document=document, section=section,
-                            subsection=subsection, events=events,
-                            event_at={e.paragraph: e for e in events},
-                            segments={number: pieces for (path, number), pieces in self.entities.segments.items()
-                                      if path == document.path},
-                            citation_url=self.site.base_url + document.path if self.site.base_url else "",
-                            json_ld=json_ld(document, events, self.site),
-                            source_copy=slugs.relative(source_copy_path(document), document.path))
+            yield self.document(document)
+
+    def document(self, document: Document) -> Output:
+        section = self._section_pages[document.section]
+        subsection = next((s for s in section.subsections if s.name == document.subsection), None)
+        events = self.archive.events_of(document)
+        return self.page("document.html", document.path, document=document, section=section,
+                         subsection=subsection, events=events,
+                         event_at={e.paragraph: e for e in events},
+                         segments=self._segments.get(document.path, {}),
+                         citation_url=self.site.base_url + document.path if self.site.base_url else "",
+                         json_ld=json_ld(document, events, self.site),
+                         source_copy=slugs.relative(source_copy_path(document), document.path))
 
     def entity_pages(self) -> Iterator[Output]:
         yield self.page("entities.html", "entities/index.html", groups=self.entities.by_kind(),
@@ -150,7 +156,8 @@ class Renderer:
     def search_page(self) -> Output:
         return self.page("search.html", "search.html")
 
-    def all_pages(self) -> Iterator[Output]:
+    def index_pages(self) -> Iterator[Output]:
+        """Every page but the documents' (which `document()` renders one at a time)."""
         yield self.home()
         yield self.timeline()
         yield self.not_found()
@@ -158,6 +165,9 @@ class Renderer:
         yield from self.year_pages()
         yield from self.entity_pages()
         yield from self.sections()
+
+    def all_pages(self) -> Iterator[Output]:
+        yield from self.index_pages()
         yield from self.documents()
 
 

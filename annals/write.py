@@ -69,6 +69,17 @@ def recover(output: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def write_outputs(root: Path, outputs: Iterable[Output]) -> list[str]:
+    """Write each output under `root` (never outside it); returns their paths, in order."""
+    written = []
+    for item in outputs:
+        target = safe_target(root, item.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(item.data)
+        written.append(item.path)
+    return written
+
+
 class Staging:
     """A new site tree written next to the output; `publish()` swaps it in, `discard()` removes it."""
 
@@ -82,13 +93,7 @@ class Staging:
 
     def write(self, outputs: Iterable[Output]) -> list[str]:
         """Write each output; returns their paths, in order."""
-        written = []
-        for item in outputs:
-            target = safe_target(self.root, item.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item.data)
-            written.append(item.path)
-        return written
+        return write_outputs(self.root, outputs)
 
     def copy(self, source: Path, relative: str) -> None:
         target = safe_target(self.root, relative)

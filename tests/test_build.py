@@ -137,3 +137,12 @@ def test_builds_agree_across_paths_clocks_and_locales(tmp_path):
         subprocess.run([sys.executable, "-m", "annals", "build", "--quiet", "--source", str(folder / "seeds"),
                         "--output", str(folder / "site")], env=env, check=True, cwd=folder)
     assert tree(here / "site") == tree(there / "site")
+
+
+def test_parallel_and_serial_builds_are_identical(tmp_path):
+    import corpus
+    sources = corpus.write(tmp_path / "sources", 300)
+    build(BuildOptions(source=sources, output=tmp_path / "serial", workers=1))
+    build(BuildOptions(source=sources, output=tmp_path / "parallel", workers=2))
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    assert len(list((tmp_path / "serial").rglob("*.html"))) > 300

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..dates import find_dates
+from ..parallel import ordered_map
 from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, Source
 from .decode import Undecodable, decode, replace_forbidden
 from .markdown import read_markdown
@@ -53,16 +54,23 @@ def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
     return found, problems
 
 
-def load_archive(root: Path, language: str = "fr") -> Loaded:
-    """Every readable document under `root` and a problem for each thing that could not be read."""
+def load_archive(root: Path, language: str = "fr", workers: int = 0) -> Loaded:
+    """Every readable document under `root` and a problem for each thing that could not be read.
+
+    Documents are read on every core (`workers`, 0 for one per core); the result does not depend on it.
+    """
     paths, problems = find_sources(root)
+    jobs = [(path, path.relative_to(root).as_posix(), language) for path in paths]
     documents = []
-    for path in paths:
-        document, found = load_document(path, path.relative_to(root).as_posix(), language)
+    for document, found in ordered_map(_load_job, jobs, workers):
         problems.extend(found)
         if document is not None:
             documents.append(document)
     return Loaded(tuple(documents), tuple(problems))
+
+
+def _load_job(job: tuple[Path, str, str]) -> tuple[Document | None, list[Problem]]:
+    return load_document(*job)
 
 
 def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document | None, list[Problem]]:
