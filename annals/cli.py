@@ -116,7 +116,8 @@ def run_verify(args) -> int:
     except NoManifest as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
-    for label, names in (("changed", result.changed), ("missing", result.missing), ("not in the manifest", result.extra)):
+    findings = (("changed", result.changed), ("missing", result.missing), ("not in the manifest", result.extra))
+    for label, names in findings:
         for name in names:
             print(f"{label}: {name}")
     verdict = "intact" if result.ok else "NOT intact"

@@ -131,7 +131,8 @@ def sections_of(documents) -> tuple[Section, ...]:
         subsections = tuple(Subsection(name=sub, path=f"{folders[(name, sub)]}/index.html",
                                        documents=tuple(subs[sub]))
                             for sub in sorted(subs) if sub)
-        sections.append(Section(name=name, path=f"{section_slug[name]}/index.html", subsections=subsections, documents=tuple(subs.get("", ()))))
+        sections.append(Section(name=name, path=f"{section_slug[name]}/index.html", subsections=subsections,
+                                documents=tuple(subs.get("", ()))))
     return tuple(sections)
 
 

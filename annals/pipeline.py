@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +146,3 @@ def source_date_epoch() -> str:
         return ""
     return datetime.datetime.fromtimestamp(int(value), datetime.timezone.utc).date().isoformat()
 
-
-def read_report(output: Path) -> dict:
-    return json.loads((output / "build-report.json").read_text(encoding="utf-8"))

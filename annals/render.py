@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
 import io
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator

@@ -47,8 +47,8 @@ def main():
     queries = sys.argv[2:] or QUERIES
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-        print(f"| query | first result (ms) | loaded (KB) | results shown |")
-        print(f"| --- | ---: | ---: | ---: |")
+        print("| query | first result (ms) | loaded (KB) | results shown |")
+        print("| --- | ---: | ---: | ---: |")
         for query in queries:
             elapsed, size, count = measure(browser, site, query)
             print(f"| {query} | {elapsed * 1000:.0f} | {size / 1024:.0f} | {count} |")

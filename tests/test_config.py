@@ -1,5 +1,4 @@
 """annals.yaml, command-line overrides, theme overrides, and `annals new`."""
-import os
 
 import pytest
 

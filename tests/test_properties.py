@@ -1,6 +1,5 @@
 """Property tests: any input gives a document or a clear error, and no source text goes missing."""
 import re
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
