@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import ConfigError, load_config
-from .pipeline import BuildOptions, build
+from .pipeline import BuildOptions, SourceChanged, build
 from .write import UnsafeOutput
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 1, 2
@@ -62,7 +62,7 @@ def run_build(args) -> int:
         return EXIT_FAILED
     try:
         report = build(BuildOptions.from_config(config))
-    except UnsafeOutput as error:
+    except (UnsafeOutput, SourceChanged) as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
     shown = report.problems if args.verbose else report.skipped + report.warnings[:MAX_WARNINGS_SHOWN]

@@ -22,10 +22,13 @@ def listed_files(site: Path) -> list[str]:
                   if p.is_file() and p.relative_to(site).as_posix() not in NOT_LISTED)
 
 
-def write_manifest(site: Path) -> None:
-    """`SHA256  path` for every file of the site, sorted by path (the verbatim source copies included)."""
-    lines = [f"{file_sha256(site / name)}  {name}\n" for name in listed_files(site)]
-    (site / MANIFEST).write_text("".join(lines), encoding="utf-8")
+def write_manifest(site: Path) -> dict[str, str]:
+    """`SHA256  path` for every file of the site, sorted by path (the verbatim source copies included);
+    returns the checksums by path."""
+    checksums = {name: file_sha256(site / name) for name in listed_files(site)}
+    (site / MANIFEST).write_text("".join(f"{value}  {name}\n" for name, value in checksums.items()),
+                                 encoding="utf-8")
+    return checksums
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,6 @@ def assign_paths(documents) -> list[Document]:
     placed = []
     for document in sorted(documents, key=lambda d: d.source.name):
         folder = folders[(document.section, document.subsection)]
-        # A folder's names are shared by pages and subsection folders: keep them apart.
         wanted = slugs.slug(document.title, document.source.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])
         name = slugs.unique(wanted, taken[folder], DOCUMENT_RESERVED)
         placed.append(replace(document, path=f"{folder}/{name}.html"))

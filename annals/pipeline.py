@@ -29,12 +29,16 @@ class BuildOptions:
     title: str = ""
     description: str = ""
     base_url: str = ""
-    entities: Path | None = None  # the gazetteer; default: entities.yaml in the source folder
+    entities: Path | None = None  # the gazetteer; None: entities.yaml in the source folder
     date_style: str = "long"
     media_marker: str = ""
     theme_root: Path | None = None  # folder whose templates/ and static/ override the default theme
     strict: bool = False  # any warning fails the build and leaves the previous site
     workers: int = 0  # processes for reading and rendering documents; 0: one per core
+
+    @property
+    def gazetteer(self) -> Path:
+        return self.entities or self.source / "entities.yaml"
 
     @classmethod
     def from_config(cls, config: Config) -> "BuildOptions":
@@ -83,7 +87,7 @@ def build(options: BuildOptions) -> BuildReport:
     check_output(options.output, options.source)
     loaded = load_archive(options.source, options.language, options.workers)
     archive = build_archive(loaded.documents)
-    gazetteer, gazetteer_problems = read_gazetteer(options.entities or options.source / "entities.yaml")
+    gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer)
     entity_index = index_entities(gazetteer, archive.documents, archive.events_of)
     t = strings(options.language)
     site = Site(title=options.title or t["archive"], language=options.language, description=options.description,
@@ -106,7 +110,8 @@ def build(options: BuildOptions) -> BuildReport:
             staging.copy(path, f"static/{relative}")
         for document in archive.documents:
             staging.copy(options.source / document.source.name, source_copy_path(document))
-        write_manifest(staging.root)
+        checksums = write_manifest(staging.root)
+        check_source_copies(archive.documents, checksums)
         if options.strict and report.problems:
             staging.discard()
             return report
@@ -115,6 +120,18 @@ def build(options: BuildOptions) -> BuildReport:
         staging.discard()
         raise
     return BuildReport(report.documents, report.events, report.pages, report.problems, published=True)
+
+
+class SourceChanged(RuntimeError):
+    """A source file changed while the build was reading it: its copy no longer matches its checksum."""
+
+
+def check_source_copies(documents, checksums: dict[str, str]) -> None:
+    """The verbatim copies must be the bytes the pages were made from: the checksum each page shows."""
+    changed = [d.source.name for d in documents if checksums[source_copy_path(d)] != d.source.sha256]
+    if changed:
+        raise SourceChanged(f"{', '.join(changed[:5])}: changed while the site was being built; "
+                            "nothing was published — build again once the sources are settled")
 
 
 # What forked workers read: set just before the pool starts, inherited by each worker process.

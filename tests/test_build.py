@@ -146,3 +146,23 @@ def test_parallel_and_serial_builds_are_identical(tmp_path):
     build(BuildOptions(source=sources, output=tmp_path / "parallel", workers=2))
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
     assert len(list((tmp_path / "serial").rglob("*.html"))) > 300
+
+
+def test_a_source_changed_during_the_build_is_not_published(tmp_path, make_sources, monkeypatch):
+    """The verbatim copy must carry the checksum the page shows; a file edited mid-build stops the build."""
+    import annals.pipeline as pipeline
+
+    root = make_sources({"a.txt": "T\n" + NBSP + "p\n"})
+    output = tmp_path / "site"
+    build_sources(root, output)
+    before = tree(output)
+    real_index = pipeline.index_entities
+
+    def edit_then_index(*args):
+        (root / "a.txt").write_text("T\n" + NBSP + "p, modifié\n", encoding="utf-8")  # after it was read
+        return real_index(*args)
+
+    monkeypatch.setattr(pipeline, "index_entities", edit_then_index)
+    with pytest.raises(pipeline.SourceChanged, match="a.txt: changed while the site was being built"):
+        build_sources(root, output)
+    assert tree(output) == before

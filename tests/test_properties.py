@@ -9,6 +9,7 @@ from annals.dates import find_dates
 from annals.index import build_archive
 from annals.loader import load_document
 from annals.loader.decode import Undecodable, decode
+from annals.loader.text import parse_breadcrumb
 from annals.render import Renderer, Site
 from annals.theme import default_dir
 
@@ -17,7 +18,7 @@ LENGTH = {"day": 10, "month": 7, "year": 4}
 
 # Control characters and noncharacters are replaced (with a warning): test_loader covers them.
 line_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cn")), max_size=60)
-indent = st.sampled_from(["", " ", "\u00a0\u00a0 ", "\t"])
+indent = st.sampled_from(["", " ", "\u00a0\u00a0 ", "\t", "/ "])  # "/ " makes breadcrumbs
 source_lines = st.lists(st.tuples(indent, line_text), max_size=25)
 date_words = st.lists(st.sampled_from(["le", "1er", "19", "31", "juin", "août", "Au mois de", "d'", "2024",
                                        "En", "9999", "June", "May", "may", "2025-02-30", "8e", "Congrès", ","]),
@@ -60,13 +61,16 @@ def test_every_non_blank_line_reaches_the_document_page(tmp_path, lines):
     renderer = Renderer(archive, Site(), [default_dir("templates")])
     (page,) = list(renderer.documents())
     html = page.data.decode("utf-8")
+    first = _first(text)
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped.startswith("/") and (document.section or document.subsection) and number == _first(text):
-            for part in (document.section, document.subsection):
-                assert str(escape(part)) in html
+        crumb = parse_breadcrumb(line) if number == first else None
+        if crumb is not None:
+            # The breadcrumb line's words are the section and subsection names ("/" alone names nothing).
+            for part in crumb:
+                assert str(escape(part)) in html, (number, line)
             continue
         assert str(escape(stripped)) in html, (number, line)
 
