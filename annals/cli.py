@@ -29,6 +29,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", dest="base_url", help="public address of the published site, for citations")
     b.add_argument("--strict", action="store_const", const=True,
                    help="treat every warning as a failure: the previous site stays in place")
+    b.add_argument("--clean", action="store_true",
+                   help="ignore the build cache and build everything again (the result is the same)")
     b.add_argument("--quiet", action="store_true", help="print only problems")
     b.add_argument("--verbose", action="store_true", help="print every warning, not only the first ones")
 
@@ -61,7 +63,7 @@ def run_build(args) -> int:
         print(f"annals: {config.source_dir}: no such source folder", file=sys.stderr)
         return EXIT_FAILED
     try:
-        report = build(BuildOptions.from_config(config))
+        report = build(BuildOptions.from_config(config), clean=args.clean)
     except (UnsafeOutput, SourceChanged) as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -22,13 +22,9 @@ def listed_files(site: Path) -> list[str]:
                   if p.is_file() and p.relative_to(site).as_posix() not in NOT_LISTED)
 
 
-def write_manifest(site: Path) -> dict[str, str]:
-    """`SHA256  path` for every file of the site, sorted by path (the verbatim source copies included);
-    returns the checksums by path."""
-    checksums = {name: file_sha256(site / name) for name in listed_files(site)}
-    (site / MANIFEST).write_text("".join(f"{value}  {name}\n" for name, value in checksums.items()),
-                                 encoding="utf-8")
-    return checksums
+def manifest(checksums: dict[str, str]) -> bytes:
+    """`SHA256  path` for every file of the site but the manifest itself, sorted by path."""
+    return "".join(f"{checksums[name]}  {name}\n" for name in sorted(checksums)).encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -2,23 +2,26 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
-from dataclasses import dataclass, field
+import pickle
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import theme
+from .cache import BuildCache, SourceEntry, code_version, signature
 from .config import Config
-from .fixity import write_manifest
+from .fixity import MANIFEST, manifest
 from .i18n import strings
 from .index import build_archive, newest_date
-from .loader import load_archive
+from .loader import SIDECAR, find_sources, load_sources
 from .model import Problem
 from .search import search_files
 from .entities import index_entities, read_gazetteer
 from .render import (Output, Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
                      source_copy_path)
 from .parallel import ordered_map
-from .write import Staging, check_output, write_outputs
+from .write import Staging, check_output, scan_site, write_outputs
 
 
 @dataclass(frozen=True)
@@ -82,11 +85,35 @@ def _problem(problem: Problem) -> dict:
     return {"file": problem.path, "line": problem.line, "message": problem.message}
 
 
-def build(options: BuildOptions) -> BuildReport:
-    """Build the site; the previous one stays in place unless this build completes (and, if strict, is clean)."""
+def build(options: BuildOptions, clean: bool = False) -> BuildReport:
+    """Build the site; the previous one stays in place unless this build completes (and, if strict, is clean).
+
+    What the last build left in the cache is reused where its inputs are unchanged; `clean` ignores it.
+    The result is the same either way, byte for byte.
+    """
     check_output(options.output, options.source)
-    loaded = load_archive(options.source, options.language, options.workers)
-    archive = build_archive(loaded.documents)
+    cache = BuildCache.open(options.output, fresh=clean)
+    try:
+        return _build(options, cache)
+    finally:
+        cache.close()
+
+
+def _build(options: BuildOptions, cache: BuildCache) -> BuildReport:
+    paths, find_problems = find_sources(options.source)
+    names = [path.relative_to(options.source).as_posix() for path in paths]
+    reader = _digest(code_version(), options.language)[:16]
+    signatures = {name: source_signature(path, reader) for name, path in zip(names, paths)}
+    inputs = inputs_digest(options, find_problems)
+    previous_inputs, previous_report = cache.state()
+    intact, others = scan_site(options.output, cache.outputs())
+    if previous_report is not None and previous_inputs == inputs and not others \
+            and len(intact) == len(cache.outputs()) and _sources_unchanged(cache, signatures):
+        return previous_report  # nothing the site is made from has changed, and the site is as it was left
+    entries, changed = _load(options, cache, paths, names, signatures)
+    documents = tuple(e.document for e in entries.values() if e.document is not None)
+    problems = tuple(find_problems) + tuple(p for e in entries.values() for p in e.problems)
+    archive = build_archive(documents)
     gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer)
     entity_index = index_entities(gazetteer, archive.documents, archive.events_of)
     t = strings(options.language)
@@ -94,12 +121,15 @@ def build(options: BuildOptions) -> BuildReport:
                 base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
                 date_style=options.date_style, media_marker=options.media_marker or t["media_gap"])
     renderer = Renderer(archive, site, theme.search_path(options.theme_root, "templates"), entity_index)
-    staging = Staging(options.output)
+    staging = Staging(options.output, intact, others)
     try:
         pages = staging.write(renderer.index_pages())
-        pages += write_document_pages(renderer, staging.root, options.workers)
+        page_inputs = _digest(inputs, [(y.year, y.path) for y in archive.years])
+        pages += write_document_pages(renderer, staging, options.workers,
+                                      {d.path: _digest(page_inputs, entries[d.source.name].digest, d.path)
+                                       for d in archive.documents})
         report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
-                             problems=loaded.problems + tuple(gazetteer_problems))
+                             problems=problems + tuple(gazetteer_problems))
         staging.write([events_json(archive), documents_json(archive), events_csv(archive),
                        entities_json(entity_index), *search_files(archive),
                        Output("build-report.json", report.as_json())])
@@ -107,19 +137,68 @@ def build(options: BuildOptions) -> BuildReport:
             build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"
             staging.write([renderer.feed(build_date), renderer.sitemap([p for p in pages if p != "404.html"])])
         for relative, path in theme.static_files(theme.search_path(options.theme_root, "static")).items():
-            staging.copy(path, f"static/{relative}")
+            staging.write([Output(f"static/{relative}", path.read_bytes())])
         for document in archive.documents:
-            staging.copy(options.source / document.source.name, source_copy_path(document))
-        checksums = write_manifest(staging.root)
-        check_source_copies(archive.documents, checksums)
+            staging.copy(options.source / document.source.name, source_copy_path(document), document.source.sha256)
+        check_source_copies(archive.documents, staging.produced)
+        staging.write([Output(MANIFEST, manifest(staging.produced))])
         if options.strict and report.problems:
             staging.discard()
             return report
-        staging.publish()
+        if staging.finish():
+            staging.publish()
+        else:
+            staging.discard()  # every file is already published as it would be written
     except BaseException:
         staging.discard()
         raise
-    return BuildReport(report.documents, report.events, report.pages, report.problems, published=True)
+    report = replace(report, published=True)
+    cache.save(inputs, report, set(names), changed, staging.records())
+    return report
+
+
+def source_signature(path: Path, reader: str) -> str:
+    """What a source's document depends on: the reader (code and language), the file and its sidecar."""
+    return f"{reader}|{signature(path)}|{signature(path.with_suffix(SIDECAR))}"
+
+
+def inputs_digest(options: BuildOptions, find_problems) -> str:
+    """A digest of everything a build reads besides the sources: code, settings, theme, gazetteer."""
+    theme_files = [(str(folder), sorted((p.relative_to(folder).as_posix(), p.read_bytes())
+                                        for p in folder.rglob("*") if p.is_file()))
+                   for kind in ("templates", "static") for folder in theme.search_path(options.theme_root, kind)]
+    gazetteer = options.gazetteer.read_bytes() if options.gazetteer.is_file() else b""
+    settings = (options.language, options.title, options.description, options.base_url, options.date_style,
+                options.media_marker, options.strict, str(options.gazetteer), source_date_epoch())
+    return _digest(code_version(), settings, theme_files, gazetteer, [str(p) for p in find_problems])
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def _sources_unchanged(cache: BuildCache, signatures: dict[str, str]) -> bool:
+    known = cache.signatures()
+    return known == signatures and not any(cache.racy(s) for s in signatures.values())
+
+
+def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: list[str],
+          signatures: dict[str, str]) -> tuple[dict[str, SourceEntry], dict[str, SourceEntry]]:
+    """Every source as a cache entry, in source order: reused when its signature is unchanged, else read;
+    and the entries read again."""
+    stored = cache.sources()
+    entries: dict[str, SourceEntry | None] = {}
+    for name in names:
+        signature_then, blob = stored.get(name, ("", b""))
+        reusable = signature_then == signatures[name] and not cache.racy(signature_then)
+        entries[name] = cache.entry(blob) if reusable else None
+    todo = [(path, name) for path, name in zip(paths, names) if entries[name] is None]
+    loaded = load_sources(options.source, [path for path, _ in todo], options.language, options.workers)
+    changed = {}
+    for (_, name), (document, problems) in zip(todo, loaded):
+        changed[name] = SourceEntry(signatures[name], _digest(document, problems), document, tuple(problems))
+    entries.update(changed)
+    return entries, changed
 
 
 class SourceChanged(RuntimeError):
@@ -138,22 +217,27 @@ def check_source_copies(documents, checksums: dict[str, str]) -> None:
 _RENDERING: dict = {}
 
 
-def write_document_pages(renderer: Renderer, root: Path, workers: int) -> list[str]:
-    """Render and write every document page, on every core; the pages do not depend on the split."""
-    _RENDERING.update(renderer=renderer, root=root, parent=os.getpid())
+def write_document_pages(renderer: Renderer, staging: Staging, workers: int, keys: dict[str, str]) -> list[str]:
+    """Render and write each document page whose inputs changed (`keys`), on every core; the pages do
+    not depend on the split. Returns every document page's path."""
+    documents = renderer.archive.documents
+    todo = [i for i, d in enumerate(documents) if not staging.unchanged(d.path, keys[d.path])]
+    _RENDERING.update(renderer=renderer, root=staging.root, parent=os.getpid())
     try:
-        written = ordered_map(_write_document_page, range(len(renderer.archive.documents)), workers)
-        return [path for paths in written for path in paths]
+        for index, (path, sha) in zip(todo, ordered_map(_write_document_page, todo, workers)):
+            staging.wrote(path, sha, keys[path])
     finally:
         _RENDERING.clear()
+    return [d.path for d in documents]
 
 
-def _write_document_page(index: int) -> list[str]:
+def _write_document_page(index: int) -> tuple[str, str]:
     parent = _RENDERING["parent"]
     if os.getpid() != parent and os.getppid() != parent:
         os._exit(1)  # a worker whose build was killed: write nothing more into the abandoned staging tree
     renderer = _RENDERING["renderer"]
-    return write_outputs(_RENDERING["root"], [renderer.document(renderer.archive.documents[index])])
+    [written] = write_outputs(_RENDERING["root"], [renderer.document(renderer.archive.documents[index])])
+    return written
 
 
 def source_date_epoch() -> str:

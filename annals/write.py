@@ -1,14 +1,18 @@
-"""Write the built site atomically: a fresh tree beside the output, swapped in only when complete."""
+"""Write the built site atomically: a new tree beside the output, swapped in only when complete."""
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
+from .cache import OutputRecord
+from .fixity import file_sha256
 from .render import Output
 
 MARKER = ".annals-site"  # marks a folder Annals built, so a rebuild may replace it
@@ -69,36 +73,139 @@ def recover(output: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def write_outputs(root: Path, outputs: Iterable[Output]) -> list[str]:
-    """Write each output under `root` (never outside it); returns their paths, in order."""
+def write_file(target: Path, data: bytes) -> None:
+    """Write a new file at `target`. Never writes through an existing one: in a staging tree it may be a
+    hard link to the published site's file, which must not change until the swap."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    target.write_bytes(data)
+
+
+def write_outputs(root: Path, outputs: Iterable[Output]) -> list[tuple[str, str]]:
+    """Write each output under `root` (never outside it); returns their paths and SHA-256, in order."""
     written = []
     for item in outputs:
-        target = safe_target(root, item.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(item.data)
-        written.append(item.path)
+        write_file(safe_target(root, item.path), item.data)
+        written.append((item.path, hashlib.sha256(item.data).hexdigest()))
     return written
 
 
-class Staging:
-    """A new site tree written next to the output; `publish()` swaps it in, `discard()` removes it."""
+def scan_site(site: Path, records: dict[str, OutputRecord]) -> tuple[dict[str, OutputRecord], int]:
+    """The files of a published site still as the last build left them (stat unchanged), and how many
+    other files are there (edited, replaced or added since)."""
+    intact, others = {}, 0
+    if not (site / MARKER).is_file():
+        return intact, 0
+    stack = [("", str(site))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((relative + "/", entry.path))
+                elif relative != MARKER:
+                    record = records.get(relative)
+                    if record is not None and entry.is_file(follow_symlinks=False) and \
+                            record.matches(entry.stat(follow_symlinks=False)):
+                        intact[relative] = record
+                    else:
+                        others += 1
+    return intact, others
 
-    def __init__(self, output: Path):
+
+class Staging:
+    """A new site tree written next to the output; `publish()` swaps it in, `discard()` removes it.
+
+    For a rebuild, the tree starts as hard links to the published files still intact (`reuse`): files
+    whose bytes do not change are neither rendered nor written again and keep their times, and the swap
+    stays one atomic step. `produced` gathers every file of the new site with its SHA-256.
+    """
+
+    def __init__(self, output: Path, reuse: dict[str, OutputRecord] | None = None, others: int = 0):
         self.output = output
+        self.others = others  # files of the published site that are not reused: they must go
         recover(output)
         self.root = output.parent / f".{output.name}.building-{os.getpid()}"
         self.root.mkdir(parents=True)
         (self.root / MARKER).write_text("This folder was built by Annals and is replaced on each build.\n",
                                         encoding="utf-8")
+        self.kept = self._link(reuse or {})
+        self.produced: dict[str, str] = {}  # path → SHA-256
+        self.written: set[str] = set()
+        self.keys: dict[str, str] = {}  # path → key of the inputs it was made from, where one is known
 
-    def write(self, outputs: Iterable[Output]) -> list[str]:
-        """Write each output; returns their paths, in order."""
-        return write_outputs(self.root, outputs)
+    def _link(self, reuse: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
+        folders = set()
+        for relative in reuse:
+            target = self.root / relative
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            os.link(self.output / relative, target)
+        return dict(reuse)
 
-    def copy(self, source: Path, relative: str) -> None:
+    def unchanged(self, path: str, key: str) -> bool:
+        """True (and the file counted as produced) when the published file was made from `key`."""
+        record = self.kept.get(path)
+        if record is None or not key or record.key != key:
+            return False
+        self.produced[path], self.keys[path] = record.sha256, key
+        return True
+
+    def write(self, outputs: Iterable[Output], key: str = "") -> list[str]:
+        """Write each output whose bytes differ from the published file's; returns their paths, in order."""
+        paths = []
+        for item in outputs:
+            sha = hashlib.sha256(item.data).hexdigest()
+            record = self.kept.get(item.path)
+            if record is None or record.sha256 != sha:
+                write_file(safe_target(self.root, item.path), item.data)
+                self.written.add(item.path)
+            self.produced[item.path] = sha
+            if key:
+                self.keys[item.path] = key
+            paths.append(item.path)
+        return paths
+
+    def wrote(self, path: str, sha: str, key: str) -> None:
+        """Record a file another process wrote into the tree."""
+        self.produced[path], self.keys[path] = sha, key
+        self.written.add(path)
+
+    def copy(self, source: Path, relative: str, key: str = "") -> str:
+        """Copy a file into the tree unless the published copy came from the same `key`; its SHA-256."""
+        if self.unchanged(relative, key):
+            return self.produced[relative]
         target = safe_target(self.root, relative)
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
         shutil.copyfile(source, target)
+        self.produced[relative], self.keys[relative] = file_sha256(target), key
+        self.written.add(relative)
+        return self.produced[relative]
+
+    def finish(self) -> bool:
+        """Remove reused files this build did not produce; True when the tree differs from the site."""
+        removed = [path for path in self.kept if path not in self.produced]
+        for path in removed:
+            (self.root / path).unlink()
+        for folder in sorted({(self.root / p).parent for p in removed}, key=lambda f: -len(f.parts)):
+            if folder != self.root and not any(folder.iterdir()):
+                folder.rmdir()
+        return bool(removed or self.written or self.others) or not self.output.exists()
+
+    def records(self) -> dict[str, OutputRecord]:
+        """After publishing: each file of the site with its checksum, key and stat, for the next build."""
+        records = {}
+        for path, sha in self.produced.items():
+            if path in self.written:
+                stat = (self.output / path).stat()
+                records[path] = OutputRecord(self.keys.get(path, ""), sha, stat.st_size, stat.st_mtime_ns,
+                                             stat.st_ino)
+            else:
+                records[path] = replace(self.kept[path], key=self.keys.get(path, ""))
+        return records
 
     def publish(self) -> None:
         """Swap the new tree in, in one atomic step where the system allows; then remove the old tree."""

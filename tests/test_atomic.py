@@ -69,4 +69,5 @@ def test_the_next_build_cleans_up_after_killed_ones(sites):
     build = annals(source, site)
     assert build.wait() == 0, build.stderr.read()
     assert digest(site) == new
-    assert sorted(p.name for p in root.iterdir()) == ["reference", "site", "sources"]
+    assert sorted(p.name for p in root.iterdir()) == [".reference.annals-cache", ".site.annals-cache",
+                                                      "reference", "site", "sources"]

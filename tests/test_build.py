@@ -34,7 +34,7 @@ def test_rebuild_replaces_the_previous_site_and_leaves_no_staging(tmp_path, make
     (output / "stale.html").write_text("old", encoding="utf-8")
     build_sources(root, output)
     assert not (output / "stale.html").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "sources"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.annals-cache", "site", "sources"]
 
 
 def test_a_failed_build_leaves_the_previous_site_whole(tmp_path, make_sources):
@@ -48,7 +48,7 @@ def test_a_failed_build_leaves_the_previous_site_whole(tmp_path, make_sources):
     with pytest.raises(Exception):
         build_sources(root, output, theme_root=theme)
     assert tree(output) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "sources", "theme"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.annals-cache", "site", "sources", "theme"]
 
 
 def test_strict_build_with_a_warning_keeps_the_previous_site(tmp_path, make_sources):
@@ -156,6 +156,7 @@ def test_a_source_changed_during_the_build_is_not_published(tmp_path, make_sourc
     output = tmp_path / "site"
     build_sources(root, output)
     before = tree(output)
+    (root / "a.txt").write_text("T\n" + NBSP + "p, deuxième version\n", encoding="utf-8")  # read again
     real_index = pipeline.index_entities
 
     def edit_then_index(*args):

@@ -123,6 +123,6 @@ def test_template_syntax_in_sources_is_shown_not_run(hostile_build):
 def test_output_stays_inside_the_site_folder(hostile_build):
     _, _, output = hostile_build
     siblings = {p.name for p in output.parent.iterdir()}
-    assert siblings == {"sources", "site", "outside-secret.txt"}
+    assert siblings == {"sources", "site", ".site.annals-cache", "outside-secret.txt"}
     for path in output.rglob("*"):
         assert path.resolve().is_relative_to(output.resolve())

@@ -1,0 +1,174 @@
+"""Rebuilds with the build cache give exactly the site a clean build gives, and redo only what changed."""
+import os
+import random
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+import corpus
+from annals.cache import cache_dir
+from annals.pipeline import BuildOptions, build
+
+from conftest import NBSP, REPO
+
+ENTITIES = "- name: Pyongyang\n  kind: city\n- name: Parti du Travail\n  kind: party\n  aliases: [PTC]\n"
+
+
+def tree(root: Path) -> dict:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def inodes(root: Path) -> dict:
+    return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in root.rglob("*") if p.is_file()}
+
+
+class Archive:
+    """A source folder, a theme folder and build settings that a test changes step by step."""
+
+    def __init__(self, root: Path, documents: int = 24):
+        self.root = root
+        self.source = corpus.write(root / "sources", documents, seed=7)
+        self.theme = root / "theme"
+        (self.theme / "templates").mkdir(parents=True)
+        (self.theme / "static").mkdir()
+        self.settings = {"title": "", "base_url": "", "language": "fr", "date_style": "long"}
+        self.clock = time.time() - 10_000
+        for path in self.source.iterdir():
+            self.age(path)
+
+    def age(self, path: Path) -> None:
+        """Give a file an old, unique mtime, as a file saved before the last build had started."""
+        self.clock += 1
+        os.utime(path, (self.clock, self.clock))
+
+    def write(self, relative: str, text: str, folder: Path | None = None) -> None:
+        path = (folder or self.source) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.age(path)
+
+    def options(self, output: Path) -> BuildOptions:
+        return BuildOptions(source=self.source, output=output, theme_root=self.theme, **self.settings)
+
+
+def edit(archive: Archive, rng: random.Random, site: Path) -> str:
+    """One random change an archivist (or an accident) makes between builds; returns what it did."""
+    documents = sorted(p for p in archive.source.glob("*.txt"))
+    kind = rng.choice(["append", "retitle", "move", "add", "delete", "touch", "sidecar", "gazetteer",
+                       "template", "static", "setting", "tamper", "stray", "uncache", "same bytes"])
+    target = rng.choice(documents)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    if kind == "append":
+        day = rng.randint(1, 28)
+        archive.write(target.name, "\n".join(lines + [f"{NBSP}Le {day} mai 2003, à Pyongyang, le PTC."]) + "\n")
+    elif kind == "retitle":
+        archive.write(target.name, "\n".join([lines[0], rng.choice(["Un titre", "Document 3 paix"])] + lines[2:]))
+    elif kind == "move":
+        archive.write(target.name, "\n".join([rng.choice(["/ Culture - Arts", "/ Neuve", ""])] + lines[1:]))
+    elif kind == "add":
+        name = f"{rng.randint(0, 99):05d}b.txt"
+        archive.write(name, corpus.document(rng, rng.randint(0, 99)))
+    elif kind == "delete" and len(documents) > 2:
+        target.unlink()
+    elif kind == "touch":
+        archive.age(target)
+    elif kind == "sidecar":
+        archive.write(target.with_suffix(".yaml").name, f"publisher: Agence {rng.randint(1, 3)}\n")
+    elif kind == "gazetteer":
+        archive.write("entities.yaml", rng.choice([ENTITIES, ENTITIES + "- name: Kim Il Sung\n  kind: person\n", ""]))
+    elif kind == "template":
+        base = (REPO / "templates" / "document.html").read_text(encoding="utf-8")
+        archive.write("templates/document.html", base + f"<!-- variant {rng.randint(1, 3)} -->\n", archive.theme)
+    elif kind == "static":
+        archive.write("static/extra.css", f"p {{ margin: {rng.randint(1, 3)}em }}\n", archive.theme)
+    elif kind == "setting":
+        key = rng.choice(["title", "base_url", "language", "date_style"])
+        archive.settings[key] = rng.choice({"title": ["", "Archives"], "base_url": ["", "https://example.org/a/"],
+                                            "language": ["fr", "en"], "date_style": ["long", "short"]}[key])
+    elif kind == "tamper" and site.exists():
+        page = rng.choice(sorted(p for p in site.rglob("*.html")))
+        page.write_bytes(page.read_bytes().replace(b"</main>", b"<p>edited by hand</p></main>"))
+    elif kind == "stray" and site.exists():
+        (site / "stray.html").write_text("not built by Annals", encoding="utf-8")
+    elif kind == "uncache":
+        database = cache_dir(site) / "cache.sqlite"
+        if database.exists():
+            database.write_bytes(rng.choice([b"", b"not a database" * 100]))
+    elif kind == "same bytes":
+        archive.write(target.name, target.read_text(encoding="utf-8"))
+    return f"{kind} {target.name}"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_rebuilds_equal_a_clean_build(tmp_path, seed):
+    rng = random.Random(seed)
+    archive = Archive(tmp_path)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    history = []
+    for step in range(14):
+        history.append(edit(archive, rng, site))
+        for _ in range(rng.choice([1, 1, 2])):  # now and then a second rebuild with nothing changed
+            report = build(archive.options(site))
+        reference = tmp_path / f"reference-{step}"
+        clean = build(archive.options(reference), clean=True)
+        assert report == clean, history
+        assert tree(site) == tree(reference), history
+
+
+def test_a_rebuild_after_one_edit_rewrites_only_what_changed(tmp_path):
+    archive = Archive(tmp_path, documents=40)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    before = inodes(site)
+    edited = sorted(archive.source.glob("*.txt"))[5]
+    archive.write(edited.name, edited.read_text(encoding="utf-8") + NBSP + "Un paragraphe de plus.\n")
+    build(archive.options(site))
+    after = inodes(site)
+    rewritten = sorted(p for p in after if after[p] != before.get(p))
+    documents = [p for p in rewritten if p.count("/") == 2 and p.endswith(".html")]
+    assert len(documents) == 1, rewritten  # the edited document's page; no other document page
+    assert any(p.endswith(".source.txt") for p in rewritten)
+    assert len(rewritten) < len(after) / 4, rewritten
+    assert "static/annals.css" not in rewritten
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(tmp_path):
+    archive = Archive(tmp_path)
+    site = tmp_path / "site"
+    first = build(archive.options(site))
+    before = inodes(site)
+    second = build(archive.options(site))
+    assert second == first and second.published
+    assert inodes(site) == before
+
+
+def test_a_corrupt_cache_is_replaced_and_the_build_goes_on(tmp_path):
+    archive = Archive(tmp_path, documents=6)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    database = cache_dir(site) / "cache.sqlite"
+    database.write_bytes(b"SQLite format 3\x00" + os.urandom(3000))
+    report = build(archive.options(site))
+    assert report.published
+    assert sqlite3.connect(database).execute("SELECT count(*) FROM sources").fetchone()[0] == 6
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")
+
+
+def test_a_source_rewritten_with_the_same_size_and_mtime_is_read_again(tmp_path):
+    """As a coarse file-system clock would leave it: the change time still tells."""
+    archive = Archive(tmp_path, documents=3)
+    site = tmp_path / "site"
+    target = sorted(archive.source.glob("*.txt"))[0]
+    os.utime(target, None)  # modified "now": during the build that follows
+    build(archive.options(site))
+    stat = target.stat()
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("Document", "Dokument", 1), encoding="utf-8")  # same size
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime, as a coarse clock would leave it
+    build(archive.options(site))
+    assert b"Dokument" in b"".join(tree(site).values())
