@@ -3,6 +3,7 @@
 One SQLite database in a folder beside the output (`.site.annals-cache/cache.sqlite` for `site/`):
 - each source file's stat signature, SHA-256 and parsed Document (with its problems);
 - each file of the published site: its SHA-256, its stat, and the key of the inputs it was made from;
+- parts of index pages already rendered (a year of the timeline), by the digest of what they show;
 - the digest of everything else the last build read (code, settings, templates, gazetteer) and its report.
 
 The cache only ever saves work: every entry is checked against the file it describes (a stat that differs
@@ -22,7 +23,7 @@ from pathlib import Path
 from . import __version__
 from .model import Document, Problem
 
-FORMAT = 1  # bump when the tables or the pickled classes change shape
+FORMAT = 4  # bump when the tables or the pickled classes change shape
 FILE = "cache.sqlite"
 # A source modified this close to (or after) the start of the build that read it may have changed again
 # without its stat changing (file systems with coarse clocks): it is read again rather than trusted.
@@ -30,7 +31,8 @@ RACY_NS = 2_000_000_000
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
-CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, signature TEXT, entry BLOB);
+CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, signature TEXT, digest TEXT, blob BLOB);
+CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, html TEXT);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, sha256 TEXT, size INTEGER,
                                     mtime_ns INTEGER, ino INTEGER);
 """
@@ -38,12 +40,20 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, sha256 TEXT
 
 @dataclass(frozen=True)
 class SourceEntry:
-    """A source as the last build read it: stat signature, checksums and what it became."""
+    """A source as a build read it: its stat signature, and what it became — the document (None if it
+    could not be read), the problems found, its search terms — pickled in `blob`, whose SHA-256 is
+    `digest`: the digest changes exactly when what the source became does."""
 
-    signature: str  # of the source file and of its sidecar
-    digest: str  # of what it became: changes exactly when its document or its problems do
-    document: Document | None
-    problems: tuple[Problem, ...]
+    signature: str  # of the source file and of its sidecar, and of the reader
+    digest: str
+    blob: bytes
+
+    @classmethod
+    def of(cls, signature: str, blob: bytes) -> "SourceEntry":
+        return cls(signature, hashlib.sha256(blob).hexdigest(), blob)
+
+    def read(self) -> tuple[Document | None, tuple[Problem, ...], tuple]:
+        return pickle.loads(self.blob)
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,7 @@ class BuildCache:
         self.db = connection
         self.recorded_ns = recorded_ns  # when the last build started reading its sources; 0 for none
         self.started_ns = time.time_ns()
+        self.fragments = Fragments(connection)
 
     @classmethod
     def open(cls, output: Path, fresh: bool = False) -> "BuildCache":
@@ -115,7 +126,7 @@ class BuildCache:
             raise sqlite3.DatabaseError(check)
         stored = dict(db.execute("SELECT key, value FROM meta"))
         if stored and stored.get("format") != str(FORMAT):
-            db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM outputs;")
+            db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM outputs; DELETE FROM fragments;")
             stored = {}
         return cls(folder, db, int(stored.get("recorded_ns", 0)))
 
@@ -131,55 +142,73 @@ class BuildCache:
     # The previous build as a whole.
 
     def state(self) -> tuple[str, object]:
-        """The digest of the last build's inputs and its report (None when there was none)."""
-        stored = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('inputs', 'report')"))
+        """The digest of all the last published build's inputs and its report (None when there was none)."""
+        stored = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('state', 'report')"))
         try:
             report = pickle.loads(stored["report"]) if "report" in stored else None
         except Exception:  # noqa: BLE001 — an unreadable report only means "no previous build"
             return "", None
-        return stored.get("inputs", ""), report
-
-    def signatures(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT name, signature FROM sources"))
+        return stored.get("state", ""), report
 
     # Sources.
 
-    def sources(self) -> dict[str, tuple[str, bytes]]:
-        """name → (signature, pickled entry), unpickled only where used."""
-        return {name: (sig, blob) for name, sig, blob in self.db.execute("SELECT * FROM sources")}
-
-    @staticmethod
-    def entry(blob: bytes) -> SourceEntry | None:
-        try:
-            entry = pickle.loads(blob)
-        except Exception:  # noqa: BLE001 — a damaged entry is read from its source again
-            return None
-        return entry if isinstance(entry, SourceEntry) else None
+    def sources(self) -> dict[str, SourceEntry]:
+        return {name: SourceEntry(*rest) for name, *rest in self.db.execute("SELECT * FROM sources")}
 
     # Outputs.
 
     def outputs(self) -> dict[str, OutputRecord]:
         return {path: OutputRecord(*rest) for path, *rest in self.db.execute("SELECT * FROM outputs")}
 
-    def save(self, inputs: str, report, names: set[str], changed: dict[str, SourceEntry],
-             outputs: dict[str, OutputRecord]) -> None:
-        """Record this build in one transaction: its sources (`names`; `changed` are the ones read again)
-        and every file of the site it published."""
+    def add_sources(self, entries: dict[str, SourceEntry]) -> None:
+        """Keep what sources became as soon as they are read: true whatever the build does next."""
+        self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
+                            [(name, e.signature, e.digest, e.blob) for name, e in entries.items()])
+
+    def save(self, state: str, report, names: set[str], outputs: dict[str, OutputRecord]) -> None:
+        """Record a published build in one transaction: its sources (`names`; the others are dropped),
+        every file of the site, the fragments it used, the digest of all its inputs (`state`), its report."""
         db = self.db
         db.execute("BEGIN")
         try:
+            self.fragments.save()
             db.execute("DELETE FROM outputs")
             db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                            [(p, r.key, r.sha256, r.size, r.mtime_ns, r.ino) for p, r in outputs.items()])
             known = {name for (name,) in db.execute("SELECT name FROM sources")}
             db.executemany("DELETE FROM sources WHERE name = ?", [(n,) for n in known - names])
-            db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
-                           [(name, e.signature, pickle.dumps(e, pickle.HIGHEST_PROTOCOL))
-                            for name, e in changed.items()])
-            meta = {"format": str(FORMAT), "inputs": inputs, "recorded_ns": str(self.started_ns),
+            meta = {"format": str(FORMAT), "state": state, "recorded_ns": str(self.started_ns),
                     "report": pickle.dumps(report, pickle.HIGHEST_PROTOCOL)}
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+
+class Fragments:
+    """Rendered parts of pages by key, read from the cache when asked for; `save()` (inside the cache's
+    transaction) keeps the ones this build used and drops the rest."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.used: set[str] = set()
+        self.new: dict[str, str] = {}
+
+    def get(self, key: str, default=None):
+        if key in self.new:
+            return self.new[key]
+        row = self.db.execute("SELECT html FROM fragments WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return default
+        self.used.add(key)
+        return row[0]
+
+    def __setitem__(self, key: str, html: str) -> None:
+        self.new[key] = html
+
+    def save(self) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?)", list(self.new.items()))
+        keep = self.used | set(self.new)
+        stale = [(k,) for (k,) in self.db.execute("SELECT key FROM fragments") if k not in keep]
+        self.db.executemany("DELETE FROM fragments WHERE key = ?", stale)

@@ -96,7 +96,7 @@ def assign_paths(documents) -> list[Document]:
     placed = []
     for document in sorted(documents, key=lambda d: d.source.name):
         folder = folders[(document.section, document.subsection)]
-        wanted = slugs.slug(document.title, document.source.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        wanted = document.slug or slugs.slug(document.title, document.source.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])
         name = slugs.unique(wanted, taken[folder], DOCUMENT_RESERVED)
         placed.append(replace(document, path=f"{folder}/{name}.html"))
     return placed

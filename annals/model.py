@@ -74,6 +74,7 @@ class Document:
     blocks: tuple[Block, ...]
     source: Source
     provenance: Provenance = field(default_factory=Provenance)
+    slug: str = ""  # the page name its title asks for (the indexer makes it unique); set by the loader
     path: str = ""  # output path of the document page, e.g. "section/sub/title.html"
 
     @property

@@ -14,9 +14,9 @@ from .config import Config
 from .fixity import MANIFEST, manifest
 from .i18n import strings
 from .index import build_archive, newest_date
-from .loader import SIDECAR, find_sources, load_sources
-from .model import Problem
-from .search import search_files
+from .loader import SIDECAR, find_sources, load_document
+from .model import Document, Problem
+from .search import document_terms, search_files
 from .entities import index_entities, read_gazetteer
 from .render import (Output, Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
                      source_copy_path)
@@ -105,12 +105,14 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildReport:
     reader = _digest(code_version(), options.language)[:16]
     signatures = {name: source_signature(path, reader) for name, path in zip(names, paths)}
     inputs = inputs_digest(options, find_problems)
-    previous_inputs, previous_report = cache.state()
-    intact, others = scan_site(options.output, cache.outputs())
-    if previous_report is not None and previous_inputs == inputs and not others \
-            and len(intact) == len(cache.outputs()) and _sources_unchanged(cache, signatures):
+    state = _digest(inputs, signatures)  # everything the site is made from, as far as stat can tell
+    previous_state, previous_report = cache.state()
+    records = cache.outputs()
+    intact, others = scan_site(options.output, records)
+    if previous_report is not None and previous_state == state and not others and len(intact) == len(records) \
+            and not any(cache.racy(s) for s in signatures.values()):
         return previous_report  # nothing the site is made from has changed, and the site is as it was left
-    entries, changed = _load(options, cache, paths, names, signatures)
+    entries = _load(options, cache, paths, names, signatures)
     documents = tuple(e.document for e in entries.values() if e.document is not None)
     problems = tuple(find_problems) + tuple(p for e in entries.values() for p in e.problems)
     archive = build_archive(documents)
@@ -120,7 +122,8 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildReport:
     site = Site(title=options.title or t["archive"], language=options.language, description=options.description,
                 base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
                 date_style=options.date_style, media_marker=options.media_marker or t["media_gap"])
-    renderer = Renderer(archive, site, theme.search_path(options.theme_root, "templates"), entity_index)
+    renderer = Renderer(archive, site, theme.search_path(options.theme_root, "templates"), entity_index,
+                        fragments=cache.fragments, fragment_inputs=inputs)
     staging = Staging(options.output, intact, others)
     try:
         pages = staging.write(renderer.index_pages())
@@ -131,7 +134,8 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildReport:
         report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
                              problems=problems + tuple(gazetteer_problems))
         staging.write([events_json(archive), documents_json(archive), events_csv(archive),
-                       entities_json(entity_index), *search_files(archive),
+                       entities_json(entity_index),
+                       *search_files(archive, {name: e.terms for name, e in entries.items()}),
                        Output("build-report.json", report.as_json())])
         if site.base_url:  # the feed and the sitemap need absolute addresses
             build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"
@@ -153,7 +157,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildReport:
         staging.discard()
         raise
     report = replace(report, published=True)
-    cache.save(inputs, report, set(names), changed, staging.records())
+    cache.save(state, report, set(names), staging.records())
     return report
 
 
@@ -177,28 +181,46 @@ def _digest(*parts) -> str:
     return hashlib.sha256(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
-def _sources_unchanged(cache: BuildCache, signatures: dict[str, str]) -> bool:
-    known = cache.signatures()
-    return known == signatures and not any(cache.racy(s) for s in signatures.values())
-
-
 def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: list[str],
-          signatures: dict[str, str]) -> tuple[dict[str, SourceEntry], dict[str, SourceEntry]]:
-    """Every source as a cache entry, in source order: reused when its signature is unchanged, else read;
-    and the entries read again."""
+          signatures: dict[str, str]) -> dict[str, Loaded]:
+    """Every source as what it became, in source order: from the cache where its signature is unchanged,
+    else read again (on every core) and put in the cache."""
     stored = cache.sources()
-    entries: dict[str, SourceEntry | None] = {}
+    read: dict[str, Loaded] = {}
     for name in names:
-        signature_then, blob = stored.get(name, ("", b""))
-        reusable = signature_then == signatures[name] and not cache.racy(signature_then)
-        entries[name] = cache.entry(blob) if reusable else None
-    todo = [(path, name) for path, name in zip(paths, names) if entries[name] is None]
-    loaded = load_sources(options.source, [path for path, _ in todo], options.language, options.workers)
-    changed = {}
-    for (_, name), (document, problems) in zip(todo, loaded):
-        changed[name] = SourceEntry(signatures[name], _digest(document, problems), document, tuple(problems))
-    entries.update(changed)
-    return entries, changed
+        entry = stored.get(name)
+        if entry and entry.signature == signatures[name] and not cache.racy(entry.signature):
+            try:
+                read[name] = Loaded(entry.digest, *entry.read())
+            except Exception:  # noqa: BLE001 — a damaged entry: read the source again
+                pass
+    todo = [(path, name, options.language) for path, name in zip(paths, names) if name not in read]
+    batch: dict[str, SourceEntry] = {}
+    for (_, name, _), blob in zip(todo, ordered_map(_read_source, todo, options.workers)):
+        batch[name] = entry = SourceEntry.of(signatures[name], blob)
+        read[name] = Loaded(entry.digest, *entry.read())
+        if len(batch) == 500:  # into the cache now, so the pickled bytes need not stay in memory
+            cache.add_sources(batch)
+            batch = {}
+    cache.add_sources(batch)
+    return {name: read[name] for name in names}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a source became: its document (None if it could not be read), problems and search terms."""
+
+    digest: str
+    document: Document | None
+    problems: tuple[Problem, ...]
+    terms: tuple
+
+
+def _read_source(job: tuple[Path, str, str]) -> bytes:
+    """Read one source (in a worker process): its document, problems and search terms, pickled."""
+    document, problems = load_document(*job)
+    terms = document_terms(document) if document is not None else ()
+    return pickle.dumps((document, tuple(problems), terms), pickle.HIGHEST_PROTOCOL)
 
 
 class SourceChanged(RuntimeError):

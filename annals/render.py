@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, MutableMapping
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -50,8 +52,11 @@ def environment(template_dirs: list[Path]) -> Environment:
 class Renderer:
     """Renders each page kind of one archive; templates are compiled once and reused."""
 
-    def __init__(self, archive: Archive, site: Site, template_dirs: list[Path], entities: EntityIndex | None = None):
+    def __init__(self, archive: Archive, site: Site, template_dirs: list[Path], entities: EntityIndex | None = None,
+                 fragments: MutableMapping[str, str] | None = None, fragment_inputs: str = ""):
         self.archive = archive
+        self.fragments = {} if fragments is None else fragments  # key → HTML of a page's part
+        self.fragment_inputs = fragment_inputs  # digest of the templates, settings and code they depend on
         self.entities = entities or EntityIndex((), {}, {})
         self.site = site
         self.env = environment(template_dirs)
@@ -117,13 +122,30 @@ class Renderer:
             yield self.page("entity.html", entity.path, entity=entity, mentions=self.entities.mentions_of(entity))
 
     def timeline(self) -> Output:
-        return self.page("timeline.html", "timeline.html", groups=self.archive.years, year=None,
-                         **self._timeline_filters())
+        filters = self._timeline_filters()
+        sections = [self.year_section(group, "", None, filters) for group in self.archive.years]
+        return self.page("timeline.html", "timeline.html", year_sections=sections, year=None,
+                         filter_entities=filters["filter_entities"])
 
     def year_pages(self) -> Iterator[Output]:
         filters = self._timeline_filters()
         for group in self.archive.years:
-            yield self.page("timeline.html", group.path, groups=(group,), year=group, **filters)
+            section = self.year_section(group, slugs.root_prefix(group.path), group, filters)
+            yield self.page("timeline.html", group.path, year_sections=[section], year=group,
+                            filter_entities=filters["filter_entities"])
+
+    def year_section(self, group, root: str, year, filters: dict) -> Markup:
+        """One year of the timeline as HTML; the same year with the same events is rendered once and
+        then taken from `fragments` (kept between builds by the build cache)."""
+        entities = [filters["entities_of"](e) for e in group.whole_year]
+        entities += [filters["entities_of"](e) for m in group.months for e in m.events]
+        key = fragment_key(self.fragment_inputs, group, root, year is not None, entities)
+        html = self.fragments.get(key)
+        if html is None:
+            html = self.env.get_template("_timeline_year.html").render(
+                site=self.site, t=self.t, root=root, group=group, year=year, entities_of=filters["entities_of"])
+            self.fragments[key] = html
+        return Markup(html)
 
     def _timeline_filters(self) -> dict:
         """For each event, the ids of the entities its paragraph names; and the entities to filter by."""
@@ -169,6 +191,10 @@ class Renderer:
     def all_pages(self) -> Iterator[Output]:
         yield from self.index_pages()
         yield from self.documents()
+
+
+def fragment_key(*parts) -> str:
+    return hashlib.sha256(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
 def source_copy_path(document: Document) -> str:

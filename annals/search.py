@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 
 from .folding import fold
 from .index import Archive
-from .model import PARAGRAPH
+from .model import PARAGRAPH, Document
 from .render import Output
 
 SHARD_PREFIX = 3  # letters of a term that name its shard
@@ -41,21 +41,28 @@ def shard_file(key: str) -> str:
     return f"search/t-{key.encode('utf-8').hex()}.js"
 
 
-def search_files(archive: Archive) -> list[Output]:
-    """The index shards, the text chunks and a small meta file, as site outputs."""
+def document_terms(document: Document) -> tuple[tuple[int, tuple[tuple[str, int], ...]], ...]:
+    """Each paragraph's number with its terms and their counts, sorted: what the index needs of a
+    document, computed once when the document is read (and kept in the build cache)."""
+    return tuple((block.number, tuple(sorted(Counter(terms(block.text)).items())))
+                 for block in document.blocks if block.kind == PARAGRAPH)
+
+
+def search_files(archive: Archive, terms_of: dict[str, tuple] | None = None) -> list[Output]:
+    """The index shards, the text chunks and a small meta file, as site outputs. `terms_of` gives
+    `document_terms` by source name where already known."""
     postings: dict[str, list[int]] = defaultdict(list)
     chunks: dict[int, dict] = defaultdict(dict)
     paragraphs = 0
+    terms_of = terms_of or {}
     for number, document in enumerate(archive.documents):
         anchors = {e.paragraph: e.anchor for e in archive.events_of(document)}
-        texts = {}
-        for block in document.blocks:
-            if block.kind != PARAGRAPH:
-                continue
-            paragraphs += 1
-            texts[block.number] = [anchors.get(block.number, block.paragraph_id), block.text]
-            for term, count in sorted(Counter(terms(block.text)).items()):
-                postings[term] += (number, block.number, count)
+        texts = {b.number: [anchors.get(b.number, b.paragraph_id), b.text] for b in document.paragraphs}
+        paragraphs += len(texts)
+        found = terms_of.get(document.source.name)
+        for paragraph, counted in (document_terms(document) if found is None else found):
+            for term, count in counted:
+                postings[term] += (number, paragraph, count)
         chunks[number // CHUNK_DOCUMENTS][number] = {"t": document.title, "u": document.path, "p": texts}
     shards: dict[str, dict] = defaultdict(dict)
     for term in sorted(postings):

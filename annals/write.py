@@ -136,13 +136,13 @@ class Staging:
         self.keys: dict[str, str] = {}  # path → key of the inputs it was made from, where one is known
 
     def _link(self, reuse: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
-        folders = set()
+        folders, root, output = set(), str(self.root), str(self.output)
         for relative in reuse:
-            target = self.root / relative
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            os.link(self.output / relative, target)
+            folder = relative.rpartition("/")[0]
+            if folder not in folders:
+                os.makedirs(f"{root}/{folder}", exist_ok=True)
+                folders.add(folder)
+            os.link(f"{output}/{relative}", f"{root}/{relative}")
         return dict(reuse)
 
     def unchanged(self, path: str, key: str) -> bool:

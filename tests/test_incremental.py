@@ -172,3 +172,19 @@ def test_a_source_rewritten_with_the_same_size_and_mtime_is_read_again(tmp_path)
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime, as a coarse clock would leave it
     build(archive.options(site))
     assert b"Dokument" in b"".join(tree(site).values())
+
+
+def test_a_failed_build_in_between_does_not_fool_the_next_one(tmp_path):
+    """Sources read by a build that then failed are in the cache; the next build must still publish them."""
+    archive = Archive(tmp_path, documents=4)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    target = sorted(archive.source.glob("*.txt"))[0]
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Le 30 février 2024, un ajout.\n")
+    archive.settings["strict"] = True
+    assert not build(archive.options(site)).published  # the warning fails the strict build
+    archive.settings["strict"] = False
+    build(archive.options(site))
+    assert any(b"un ajout" in data for path, data in tree(site).items() if path.endswith(".html"))
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import slugs
 from ..dates import find_dates
 from ..parallel import ordered_map
 from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, Source
@@ -115,8 +116,10 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
     blocks, date_problems = _dated_blocks(parts, language, name, _year(meta.get("published", "")))
     source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                     encoding=decoded.encoding, format=form)
+    title = meta.get("title") or parts.title or Path(name).stem
     document = Document(
-        title=meta.get("title") or parts.title or Path(name).stem,
+        title=title,
+        slug=slugs.slug(title, Path(name).stem),
         section=meta.get("section") or parts.section,
         subsection=meta.get("subsection") or parts.subsection,
         language=language,
