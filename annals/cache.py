@@ -8,7 +8,8 @@ One SQLite database in a folder beside the output (`.site.annals-cache/cache.sql
 
 The cache only ever saves work: every entry is checked against the file it describes (a stat that differs
 means "read it again"), so deleting the folder is always safe, and a database that cannot be read is
-replaced by an empty one.
+replaced by an empty one (`open` checks that it can be read; a fault found later makes the build start
+again with an empty cache).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from .model import Document, Problem
 
-FORMAT = 4  # bump when the tables or the pickled classes change shape
+FORMAT = 5  # bump when the tables or the pickled classes change shape
 FILE = "cache.sqlite"
 # A source modified this close to (or after) the start of the build that read it may have changed again
 # without its stat changing (file systems with coarse clocks): it is read again rather than trusted.
@@ -119,11 +120,10 @@ class BuildCache:
     @classmethod
     def _connect(cls, folder: Path, path: Path) -> "BuildCache":
         db = sqlite3.connect(path, isolation_level=None)
+        # Write-ahead log: fast writes, and a crash loses at most the last transaction, never the file.
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(SCHEMA)
-        check = db.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            db.close()
-            raise sqlite3.DatabaseError(check)
         stored = dict(db.execute("SELECT key, value FROM meta"))
         if stored and stored.get("format") != str(FORMAT):
             db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM outputs; DELETE FROM fragments;")

@@ -1,4 +1,4 @@
-"""Command line: `annals build`, `annals new`, `annals check`; argument parsing only."""
+"""Command line: `annals build`, `serve`, `new`, `check`, `verify`; argument parsing and reporting."""
 from __future__ import annotations
 
 import argparse
@@ -8,6 +8,7 @@ from pathlib import Path
 from . import __version__
 from .config import ConfigError, load_config
 from .pipeline import BuildOptions, SourceChanged, build
+from .progress import TerminalProgress
 from .write import UnsafeOutput
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 1, 2
@@ -34,6 +35,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="print only problems")
     b.add_argument("--verbose", action="store_true", help="print every warning, not only the first ones")
 
+    s = commands.add_parser("serve", help="build, preview on localhost, rebuild and reload on every change")
+    for flag in ("--root", "--source", "--output"):
+        s.add_argument(flag, type=Path, default=Path(".") if flag == "--root" else None,
+                       help=f"as for build ({flag[2:]})")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: 8000)")
+
     n = commands.add_parser("new", help="create a ready-to-build archive folder")
     n.add_argument("folder", type=Path)
 
@@ -50,23 +58,47 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def load_settings(args):
+    """annals.yaml in --root, with the command line's flags over it."""
+    return load_config(args.root).with_overrides(
+        source=str(args.source.resolve()) if args.source else None,
+        output=str(args.output.resolve()) if args.output else None,
+        language=getattr(args, "language", None), title=getattr(args, "title", None),
+        base_url=getattr(args, "base_url", None), strict=getattr(args, "strict", None))
+
+
+def run_serve(args) -> int:
+    from .serve import serve
+
+    def options() -> BuildOptions:
+        config = load_settings(args)
+        if not config.source_dir.is_dir():
+            raise ConfigError(f"annals: {config.source_dir}: no such source folder")
+        return BuildOptions.from_config(config)
+
+    serve(options, args.root, host=args.host, port=args.port, say=lambda line: print(line, flush=True))
+    return EXIT_OK
+
+
 def run_build(args) -> int:
     try:
-        config = load_config(args.root).with_overrides(
-            source=str(args.source.resolve()) if args.source else None,
-            output=str(args.output.resolve()) if args.output else None,
-            language=args.language, title=args.title, base_url=args.base_url, strict=args.strict)
+        config = load_settings(args)
     except ConfigError as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
     if not config.source_dir.is_dir():
         print(f"annals: {config.source_dir}: no such source folder", file=sys.stderr)
         return EXIT_FAILED
+    progress = TerminalProgress(verbose=args.verbose and not args.quiet, stream=sys.stderr)
+    if args.quiet:
+        progress.enabled = False
     try:
-        report = build(BuildOptions.from_config(config), clean=args.clean)
+        report = build(BuildOptions.from_config(config), clean=args.clean, progress=progress)
     except (UnsafeOutput, SourceChanged) as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        progress.close()
     shown = report.problems if args.verbose else report.skipped + report.warnings[:MAX_WARNINGS_SHOWN]
     for problem in shown:
         print(problem, file=sys.stderr)
@@ -130,7 +162,7 @@ def run_verify(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    commands = {"build": run_build, "new": run_new, "check": run_check, "verify": run_verify}
+    commands = {"build": run_build, "serve": run_serve, "new": run_new, "check": run_check, "verify": run_verify}
     return commands[args.command](args)
 
 

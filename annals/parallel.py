@@ -27,6 +27,11 @@ def ordered_map(function: Callable[[Item], Result], items, workers: int = 0,
     workers = workers or default_workers()
     if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         return map(function, items)
+    return _pooled(function, items, workers, chunk)
+
+
+def _pooled(function, items, workers: int, chunk: int):
+    """Results as they come, in order (so a caller can show progress); the pool closes at the end."""
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+        yield from pool.map(function, items, chunksize=chunk)

@@ -5,8 +5,10 @@ import datetime
 import hashlib
 import os
 import pickle
+import sqlite3
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from . import theme
 from .cache import BuildCache, SourceEntry, code_version, signature
@@ -85,21 +87,32 @@ def _problem(problem: Problem) -> dict:
     return {"file": problem.path, "line": problem.line, "message": problem.message}
 
 
-def build(options: BuildOptions, clean: bool = False) -> BuildReport:
+Progress = Callable[[str, int, int], None]  # (stage, done, total), called as the build goes
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def build(options: BuildOptions, clean: bool = False, progress: Progress = _silent) -> BuildReport:
     """Build the site; the previous one stays in place unless this build completes (and, if strict, is clean).
 
     What the last build left in the cache is reused where its inputs are unchanged; `clean` ignores it.
-    The result is the same either way, byte for byte.
+    The result is the same either way, byte for byte. `progress` hears of each step.
     """
     check_output(options.output, options.source)
     cache = BuildCache.open(options.output, fresh=clean)
     try:
-        return _build(options, cache)
+        return _build(options, cache, progress)
+    except sqlite3.DatabaseError:  # the cache is damaged: it only ever saves work, so start without it
+        cache.close()
+        cache = BuildCache.open(options.output, fresh=True)
+        return _build(options, cache, progress)
     finally:
         cache.close()
 
 
-def _build(options: BuildOptions, cache: BuildCache) -> BuildReport:
+def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> BuildReport:
     paths, find_problems = find_sources(options.source)
     names = [path.relative_to(options.source).as_posix() for path in paths]
     reader = _digest(code_version(), options.language)[:16]
@@ -112,7 +125,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildReport:
     if previous_report is not None and previous_state == state and not others and len(intact) == len(records) \
             and not any(cache.racy(s) for s in signatures.values()):
         return previous_report  # nothing the site is made from has changed, and the site is as it was left
-    entries = _load(options, cache, paths, names, signatures)
+    entries = _load(options, cache, paths, names, signatures, progress)
     documents = tuple(e.document for e in entries.values() if e.document is not None)
     problems = tuple(find_problems) + tuple(p for e in entries.values() for p in e.problems)
     archive = build_archive(documents)
@@ -126,11 +139,13 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildReport:
                         fragments=cache.fragments, fragment_inputs=inputs)
     staging = Staging(options.output, intact, others)
     try:
+        progress("index pages", 0, 1)
         pages = staging.write(renderer.index_pages())
         page_inputs = _digest(inputs, [(y.year, y.path) for y in archive.years])
         pages += write_document_pages(renderer, staging, options.workers,
                                       {d.path: _digest(page_inputs, entries[d.source.name].digest, d.path)
-                                       for d in archive.documents})
+                                       for d in archive.documents}, progress)
+        progress("search index and exports", 0, 1)
         report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
                              problems=problems + tuple(gazetteer_problems))
         staging.write([events_json(archive), documents_json(archive), events_csv(archive),
@@ -144,6 +159,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildReport:
             staging.write([Output(f"static/{relative}", path.read_bytes())])
         for document in archive.documents:
             staging.copy(options.source / document.source.name, source_copy_path(document), document.source.sha256)
+        progress("writing", 0, 1)
         check_source_copies(archive.documents, staging.produced)
         staging.write([Output(MANIFEST, manifest(staging.produced))])
         if options.strict and report.problems:
@@ -182,7 +198,7 @@ def _digest(*parts) -> str:
 
 
 def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: list[str],
-          signatures: dict[str, str]) -> dict[str, Loaded]:
+          signatures: dict[str, str], progress: Progress = _silent) -> dict[str, Loaded]:
     """Every source as what it became, in source order: from the cache where its signature is unchanged,
     else read again (on every core) and put in the cache."""
     stored = cache.sources()
@@ -199,6 +215,7 @@ def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: li
     for (_, name, _), blob in zip(todo, ordered_map(_read_source, todo, options.workers)):
         batch[name] = entry = SourceEntry.of(signatures[name], blob)
         read[name] = Loaded(entry.digest, *entry.read())
+        progress("reading sources", len(read) - (len(names) - len(todo)), len(todo))
         if len(batch) == 500:  # into the cache now, so the pickled bytes need not stay in memory
             cache.add_sources(batch)
             batch = {}
@@ -239,15 +256,17 @@ def check_source_copies(documents, checksums: dict[str, str]) -> None:
 _RENDERING: dict = {}
 
 
-def write_document_pages(renderer: Renderer, staging: Staging, workers: int, keys: dict[str, str]) -> list[str]:
+def write_document_pages(renderer: Renderer, staging: Staging, workers: int, keys: dict[str, str],
+                         progress: Progress = _silent) -> list[str]:
     """Render and write each document page whose inputs changed (`keys`), on every core; the pages do
     not depend on the split. Returns every document page's path."""
     documents = renderer.archive.documents
     todo = [i for i, d in enumerate(documents) if not staging.unchanged(d.path, keys[d.path])]
     _RENDERING.update(renderer=renderer, root=staging.root, parent=os.getpid())
     try:
-        for index, (path, sha) in zip(todo, ordered_map(_write_document_page, todo, workers)):
+        for done, (path, sha) in enumerate(ordered_map(_write_document_page, todo, workers), 1):
             staging.wrote(path, sha, keys[path])
+            progress("rendering documents", done, len(todo))
     finally:
         _RENDERING.clear()
     return [d.path for d in documents]

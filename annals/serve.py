@@ -1,0 +1,196 @@
+"""`annals serve`: build, serve the site on localhost, rebuild on every save and reload the open pages.
+
+The site on disk stays exactly what `annals build` makes; only the pages this server sends carry one more
+script, which asks every 300 ms whether a new build is out (and reloads) or a build failed (and shows the
+error over the page, while the last good site stays served).
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+import watchfiles
+
+from .fixity import MANIFEST
+from .pipeline import BuildOptions, BuildReport
+
+LIVE = "/__annals__/"
+LIVE_TAG = b'<script src="/__annals__/live.js" defer></script>\n'
+
+
+class LiveState:
+    """What the open pages poll: the number of the last published build and the last error."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.build = 0
+        self.error = ""
+
+    def published(self, error: str = "") -> None:
+        with self._lock:
+            self.build += 1
+            self.error = error
+
+    def failed(self, error: str) -> None:
+        with self._lock:
+            self.error = error
+
+    def script(self) -> bytes:
+        with self._lock:
+            return f"annalsLive({self.build}, {json.dumps(self.error)});\n".encode("utf-8")
+
+
+def live_script() -> bytes:
+    return resources.files("annals.live").joinpath("live.js").read_bytes()
+
+
+def inject(html: bytes) -> bytes:
+    """The page with the live-preview script added to its head (or at its start if it has none)."""
+    at = html.find(b"</head>")
+    return html[:at] + LIVE_TAG + html[at:] if at >= 0 else LIVE_TAG + html
+
+
+def handler(site: Path, state: LiveState) -> type[http.server.SimpleHTTPRequestHandler]:
+    """A request handler serving `site` (read afresh on every request) with the live-preview script."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def do_GET(self):  # noqa: N802 — the name http.server calls
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if path == LIVE + "live.js":
+                return self._send(live_script(), "text/javascript")
+            if path == LIVE + "state.js":
+                return self._send(state.script(), "text/javascript")
+            target = Path(self.translate_path(path))
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file():
+                try:
+                    return self._send(inject(target.read_bytes()), "text/html; charset=utf-8")
+                except OSError:  # swapped away by a rebuild between the test and the read: ask again
+                    pass
+            return super().do_GET()
+
+        def _send(self, data: bytes, content_type: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def end_headers(self):
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def log_message(self, format, *args):  # noqa: A002 — the signature http.server uses
+            pass  # one line per build is printed instead
+
+    return Handler
+
+
+@dataclass(frozen=True)
+class Watched:
+    """What a rebuild depends on (the folders to watch), and the output, whose changes are our own."""
+
+    folders: tuple[Path, ...]
+    output: Path
+
+    @classmethod
+    def of(cls, options: BuildOptions, root: Path) -> "Watched":
+        folders = {root.resolve(), options.source.resolve(), options.gazetteer.resolve().parent}
+        return cls(tuple(sorted(folders)), options.output.resolve())
+
+    def concerns(self, change, path: str) -> bool:
+        """False for the site, its cache and staging trees (`.site.*` beside it) and editors' litter."""
+        here = Path(os.path.abspath(path))
+        if here == self.output or here.is_relative_to(self.output):
+            return False
+        if here.is_relative_to(self.output.parent) and here != self.output.parent:
+            first = here.relative_to(self.output.parent).parts[0]
+            if first.startswith(f".{self.output.name}."):
+                return False
+        return watchfiles.DefaultFilter()(change, path)
+
+
+def serve(make_options: Callable[[], BuildOptions], root: Path, host: str = "127.0.0.1", port: int = 8000,
+          build: Callable[[BuildOptions], BuildReport] | None = None, say: Callable[[str], None] = print,
+          stop: threading.Event | None = None) -> None:
+    """Build, serve on http://host:port/, and rebuild on every change until `stop` is set (or Ctrl-C)."""
+    from .pipeline import build as default_build
+
+    build = build or default_build
+    stop = stop or threading.Event()
+    state = LiveState()
+    options = _rebuild(make_options, build, state, say)
+    if options is None:
+        raise SystemExit(2)  # nothing to serve: the first build failed before it knew its folders
+    server = http.server.ThreadingHTTPServer((host, port), handler(options.output, state))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    say(f"annals: serving {options.output} at http://{host}:{server.server_address[1]}/ — "
+        "rebuilding on every change (Ctrl-C stops)")
+    try:
+        while not stop.is_set():
+            watched, caught_up = Watched.of(options, root), False
+            for changes in watchfiles.watch(*watched.folders, watch_filter=watched.concerns, stop_event=stop,
+                                            debounce=300, step=50, rust_timeout=500, yield_on_timeout=True):
+                if not changes and caught_up:
+                    continue
+                # The first quiet moment after the watcher started: catch up with saves made before it
+                # was watching (a no-op when there were none).
+                caught_up = True
+                options = _rebuild(make_options, build, state, say) or options
+                if Watched.of(options, root) != watched:
+                    break  # the configuration moved a folder: watch the new ones
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _rebuild(make_options, build, state: LiveState, say) -> BuildOptions | None:
+    """One build; its outcome goes to the terminal and to the open pages. Returns the options it used
+    (None when the configuration itself could not be read)."""
+    started = time.monotonic()
+    options = before = None
+    try:
+        options = make_options()
+        before = _site_version(options)
+        report = build(options)
+    except Exception as error:  # noqa: BLE001 — any failure is shown; the last good site stays served
+        message = str(error) if str(error).startswith("annals") else f"{type(error).__name__}: {error}"
+        say(f"annals: build failed — {message}")
+        state.failed(message)
+        return options
+    errors = "\n".join(str(p) for p in report.skipped)
+    if report.published and _site_version(options) == before and state.error == errors:
+        return options  # nothing changed: the open pages stay as they are
+    if not report.published:
+        problems = "\n".join(str(p) for p in report.problems[:20])
+        say(f"annals: {report.summary()}\n{problems}")
+        state.failed(f"{report.summary()}\n{problems}")
+        return options
+    say(f"annals: {report.summary()} in {time.monotonic() - started:.2f} s" + (f"\n{errors}" if errors else ""))
+    state.published(errors)
+    return options
+
+
+def _site_version(options: BuildOptions) -> tuple:
+    """Changes whenever a build changes the site: its manifest is rewritten exactly then."""
+    try:
+        stat = (options.output / MANIFEST).stat()
+    except OSError:
+        return ()
+    return stat.st_ino, stat.st_mtime_ns

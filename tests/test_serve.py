@@ -1,0 +1,105 @@
+"""`annals serve`: a save in the sources shows in the open page without a reload; errors show over it."""
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from annals.scaffold import create_archive
+
+from conftest import NBSP, REPO
+from test_browser import browser, page  # noqa: F401 — the Chromium fixtures
+
+LIVE_TAG = '<script src="/__annals__/live.js" defer></script>'
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A new archive served by `annals serve` on a free port: (archive folder, base URL)."""
+    archive = tmp_path / "archive"
+    create_archive(archive)
+    process = subprocess.Popen([sys.executable, "-m", "annals", "serve", "--port", "0"], cwd=archive,
+                               env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = None
+    for line in process.stdout:
+        found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+        if found:
+            url = found.group(1)
+            break
+    assert url, "annals serve did not say where it serves"
+    yield archive, url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def source_of(archive: Path) -> Path:
+    return next((archive / "seeds").glob("*.txt"))
+
+
+def document_url(archive: Path, url: str) -> str:
+    documents = json.loads((archive / "site" / "documents.json").read_text(encoding="utf-8"))
+    return url + documents[0]["url"]
+
+
+def test_served_pages_carry_the_live_script_and_the_files_on_disk_do_not(served):
+    archive, url = served
+    assert LIVE_TAG in fetch(url)
+    assert LIVE_TAG in fetch(document_url(archive, url))
+    assert fetch(url + "__annals__/state.js").startswith("annalsLive(1, ")
+    assert all(LIVE_TAG not in p.read_text(encoding="utf-8") for p in (archive / "site").rglob("*.html"))
+
+
+def test_a_saved_edit_rebuilds_and_a_second_build_is_announced(served):
+    archive, url = served
+    source = source_of(archive)
+    source.write_text(source.read_text(encoding="utf-8") + NBSP + "Ajouté pendant l’aperçu.\n", encoding="utf-8")
+    deadline = time.monotonic() + 20
+    while "annalsLive(2, " not in fetch(url + "__annals__/state.js"):
+        assert time.monotonic() < deadline, "no rebuild after the source was saved"
+        time.sleep(0.1)
+    assert "Ajouté pendant l’aperçu." in fetch(document_url(archive, url))
+
+
+@pytest.mark.browser
+def test_the_open_page_shows_an_edit_without_a_manual_reload(served, page):  # noqa: F811
+    archive, url = served
+    page.goto(document_url(archive, url))
+    page.wait_for_function("typeof window.annalsLive === 'function'")
+    page.evaluate("window.__notReloaded = true")  # gone if the page reloads
+    source = source_of(archive)
+    saved = time.monotonic()
+    source.write_text(source.read_text(encoding="utf-8") + NBSP + "Le 2 mars 2026, une ligne ajoutée.\n",
+                      encoding="utf-8")
+    page.get_by_text("une ligne ajoutée").wait_for(timeout=20_000)
+    print(f"edit visible {time.monotonic() - saved:.2f} s after the save")
+    assert page.evaluate("window.__notReloaded === undefined")  # the live script reloaded it, not the test
+    assert page.locator("[id='2026-03-02']").count() == 1  # and the new event has its anchor
+
+
+@pytest.mark.browser
+def test_a_failed_build_shows_over_the_page_and_the_last_good_site_stays(served, page):  # noqa: F811
+    archive, url = served
+    page.goto(document_url(archive, url))
+    title = page.locator("h1").inner_text()
+    broken = archive / "templates" / "document.html"
+    broken.parent.mkdir(exist_ok=True)
+    broken.write_text("{% extends 'base.html' %}{% block main %}{{ no_such_thing.at_all }}{% endblock %}",
+                      encoding="utf-8")
+    overlay = page.locator("#annals-live-error")
+    overlay.wait_for(timeout=20_000)
+    assert "no_such_thing" in overlay.inner_text()
+    assert page.locator("h1").inner_text() == title  # the previous page, still there
+    assert title in fetch(document_url(archive, url))  # and still served
+    broken.unlink()
+    overlay.wait_for(state="detached", timeout=20_000)
+    assert page.locator("h1").inner_text() == title
