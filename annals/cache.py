@@ -75,10 +75,10 @@ def cache_dir(output: Path) -> Path:
     return output.parent / f".{output.name}.annals-cache"
 
 
-def signature(path: Path) -> str:
+def signature(path: Path | str) -> str:
     """What changes whenever a file's bytes do: size, times and inode ("" for a missing file)."""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return ""
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"

@@ -16,7 +16,7 @@ from .config import Config
 from .fixity import MANIFEST, manifest
 from .i18n import strings
 from .index import build_archive, newest_date
-from .loader import SIDECAR, find_sources, load_document
+from .loader import SIDECAR, find_sources, load_document, source_name
 from .model import Document, Problem
 from .search import document_terms, search_files
 from .entities import index_entities, read_gazetteer
@@ -114,7 +114,7 @@ def build(options: BuildOptions, clean: bool = False, progress: Progress = _sile
 
 def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> BuildReport:
     paths, find_problems = find_sources(options.source)
-    names = [path.relative_to(options.source).as_posix() for path in paths]
+    names = [source_name(options.source, path) for path in paths]
     reader = _digest(code_version(), options.language)[:16]
     signatures = {name: source_signature(path, reader) for name, path in zip(names, paths)}
     inputs = inputs_digest(options, find_problems)
@@ -179,7 +179,8 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
 
 def source_signature(path: Path, reader: str) -> str:
     """What a source's document depends on: the reader (code and language), the file and its sidecar."""
-    return f"{reader}|{signature(path)}|{signature(path.with_suffix(SIDECAR))}"
+    text = os.fspath(path)
+    return f"{reader}|{signature(text)}|{signature(os.path.splitext(text)[0] + SIDECAR)}"
 
 
 def inputs_digest(options: BuildOptions, find_problems) -> str:

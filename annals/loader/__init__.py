@@ -32,27 +32,36 @@ class Loaded:
 def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
     """Source files under `root`, sorted; symlinks leaving `root` and unknown files are reported."""
     root_real = root.resolve()
+    top = os.fspath(root)
     found, problems = [], []
-    for folder, dirs, files in os.walk(root, followlinks=False):
+    for folder, dirs, files in os.walk(top, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/" if folder != top else ""
+        present = set(files)
         for name in sorted(files):
-            path = Path(folder) / name
-            rel = path.relative_to(root).as_posix()
             if name.startswith(".") or name in NOT_SOURCES:
                 continue
-            suffix = path.suffix.lower()
-            if path.is_symlink() and not path.resolve().is_relative_to(root_real):
+            full, rel = os.path.join(folder, name), prefix + name
+            stem, suffix = os.path.splitext(name)
+            suffix = suffix.lower()
+            if os.path.islink(full) and not Path(full).resolve().is_relative_to(root_real):
                 problems.append(Problem(rel, "is a symbolic link to a file outside the source folder; "
                                              "not followed — copy the file in instead", severity="error"))
                 continue
             if suffix in READERS:
-                found.append(path)
-            elif suffix == SIDECAR and any(path.with_suffix(s).exists() for s in READERS):
+                found.append(Path(full))
+            elif suffix == SIDECAR and any(stem + s in present or stem + s.upper() in present for s in READERS):
                 continue
             else:
                 problems.append(Problem(rel, f"is not a source document ({suffix or 'no extension'}); "
                                              "ignored — sources are .txt or .md files", severity="error"))
     return found, problems
+
+
+def source_name(root: Path, path: Path) -> str:
+    """A source's name (`path` as `find_sources` gives it): its path under the source folder, with
+    forward slashes."""
+    return os.fspath(path)[len(os.fspath(root)) + 1:].replace(os.sep, "/")
 
 
 def load_archive(root: Path, language: str = "fr", workers: int = 0) -> Loaded:
