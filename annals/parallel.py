@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, TypeVar
 
@@ -35,3 +36,46 @@ def _pooled(function, items, workers: int, chunk: int):
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield from pool.map(function, items, chunksize=chunk)
+
+
+class Background:
+    """`function()` run in a forked child process while the caller goes on; `result()` waits for it.
+
+    Where the system cannot fork, or with one worker, it runs at once in this process.
+    """
+
+    def __init__(self, function: Callable[[], Result], workers: int = 0):
+        self._result = self._error = None
+        self._pid = 0
+        if (workers or default_workers()) < 2 or not hasattr(os, "fork"):
+            self._result = function()
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run, send back the pickled outcome, and leave without cleanup
+            os.close(read)
+            status = 0
+            try:
+                outcome = pickle.dumps((True, function()), pickle.HIGHEST_PROTOCOL)
+            except BaseException as error:  # noqa: BLE001 — reported to the parent, which raises it
+                outcome, status = pickle.dumps((False, f"{type(error).__name__}: {error}")), 1
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(outcome)
+            os._exit(status)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def result(self) -> Result:
+        if self._pid:
+            with os.fdopen(self._read, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+            ok, value = pickle.loads(data) if data else (False, "the background process died")
+            if ok:
+                self._result = value
+            else:
+                self._error = value
+        if self._error:
+            raise RuntimeError(self._error)
+        return self._result

@@ -22,7 +22,7 @@ from .search import document_terms, search_files
 from .entities import index_entities, read_gazetteer
 from .render import (Output, Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
                      source_copy_path)
-from .parallel import ordered_map
+from .parallel import Background, ordered_map
 from .write import Staging, check_output, scan_site, write_outputs
 
 
@@ -139,19 +139,18 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
                         fragments=cache.fragments, fragment_inputs=inputs)
     staging = Staging(options.output, intact, others)
     try:
-        progress("index pages", 0, 1)
-        pages = staging.write(renderer.index_pages())
         page_inputs = _digest(inputs, [(y.year, y.path) for y in archive.years])
-        pages += write_document_pages(renderer, staging, options.workers,
-                                      {d.path: _digest(page_inputs, entries[d.source.name].digest, d.path)
-                                       for d in archive.documents}, progress)
-        progress("search index and exports", 0, 1)
+        pages = write_document_pages(renderer, staging, options.workers,
+                                     {d.path: _digest(page_inputs, entries[d.source.name].digest, d.path)
+                                      for d in archive.documents}, progress)
+        progress("index pages, search index and exports", 0, 1)
+        terms = {name: e.terms for name, e in entries.items()}
+        search = Background(lambda: write_search_index(staging, archive, terms, os.getpid()), options.workers)
+        pages = staging.write(renderer.index_pages()) + pages
         report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
                              problems=problems + tuple(gazetteer_problems))
         staging.write([events_json(archive), documents_json(archive), events_csv(archive),
-                       entities_json(entity_index),
-                       *search_files(archive, {name: e.terms for name, e in entries.items()}),
-                       Output("build-report.json", report.as_json())])
+                       entities_json(entity_index), Output("build-report.json", report.as_json())])
         if site.base_url:  # the feed and the sitemap need absolute addresses
             build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"
             staging.write([renderer.feed(build_date), renderer.sitemap([p for p in pages if p != "404.html"])])
@@ -159,6 +158,7 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
             staging.write([Output(f"static/{relative}", path.read_bytes())])
         for document in archive.documents:
             staging.copy(options.source / document.source.name, source_copy_path(document), document.source.sha256)
+        staging.adopt(search.result())
         progress("writing", 0, 1)
         check_source_copies(archive.documents, staging.produced)
         staging.write([Output(MANIFEST, manifest(staging.produced))])
@@ -280,6 +280,17 @@ def _write_document_page(index: int) -> tuple[str, str]:
     renderer = _RENDERING["renderer"]
     [written] = write_outputs(_RENDERING["root"], [renderer.document(renderer.archive.documents[index])])
     return written
+
+
+def write_search_index(staging: Staging, archive, terms: dict[str, tuple], parent: int) -> dict:
+    """Write the search index into the staging tree (in a process of its own, beside the other pages);
+    returns what `Staging.adopt` needs to count the files in."""
+    paths = []
+    for output in search_files(archive, terms):
+        if os.getpid() != parent and os.getppid() != parent:
+            os._exit(1)  # the build that started this process was killed: write nothing more
+        paths += staging.write([output])
+    return staging.outcome(paths)
 
 
 def source_date_epoch() -> str:

@@ -12,7 +12,6 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from .cache import OutputRecord
-from .fixity import file_sha256
 from .render import Output
 
 MARKER = ".annals-site"  # marks a folder Annals built, so a rebuild may replace it
@@ -168,6 +167,16 @@ class Staging:
             paths.append(item.path)
         return paths
 
+    def outcome(self, paths: list[str]) -> dict[str, tuple[str, bool]]:
+        """For files written by another process: path → (SHA-256, written), for `adopt` in this one."""
+        return {path: (self.produced[path], path in self.written) for path in paths}
+
+    def adopt(self, outcome: dict[str, tuple[str, bool]]) -> None:
+        for path, (sha, written) in outcome.items():
+            self.produced[path] = sha
+            if written:
+                self.written.add(path)
+
     def wrote(self, path: str, sha: str, key: str) -> None:
         """Record a file another process wrote into the tree."""
         self.produced[path], self.keys[path] = sha, key
@@ -177,11 +186,9 @@ class Staging:
         """Copy a file into the tree unless the published copy came from the same `key`; its SHA-256."""
         if self.unchanged(relative, key):
             return self.produced[relative]
-        target = safe_target(self.root, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)
-        shutil.copyfile(source, target)
-        self.produced[relative], self.keys[relative] = file_sha256(target), key
+        data = source.read_bytes()  # the checksum is of the very bytes written
+        write_file(safe_target(self.root, relative), data)
+        self.produced[relative], self.keys[relative] = hashlib.sha256(data).hexdigest(), key
         self.written.add(relative)
         return self.produced[relative]
 
