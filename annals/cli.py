@@ -5,10 +5,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from . import __version__
 from .config import ConfigError, load_config
 from .pipeline import BuildOptions, SourceChanged, build
 from .progress import TerminalProgress
+from .render import template_failure
 from .write import UnsafeOutput
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 1, 2
@@ -96,6 +99,10 @@ def run_build(args) -> int:
         report = build(BuildOptions.from_config(config), clean=args.clean, progress=progress)
     except (UnsafeOutput, SourceChanged) as error:
         print(f"annals: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except TemplateError as error:
+        print(f"{template_failure(error)}\nannals: a template failed; nothing was published — the previous "
+              "site is unchanged", file=sys.stderr)
         return EXIT_FAILED
     finally:
         progress.close()

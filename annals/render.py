@@ -6,12 +6,13 @@ import hashlib
 import io
 import json
 import pickle
+import traceback
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, MutableMapping
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
 from markupsafe import Markup
 
 from . import slugs
@@ -191,6 +192,19 @@ class Renderer:
     def all_pages(self) -> Iterator[Output]:
         yield from self.index_pages()
         yield from self.documents()
+
+
+def template_failure(error: Exception) -> str:
+    """A template's error as `file:line: what` — the template and line where it happened, when known."""
+    where = ""
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        where = f"{error.filename}:{error.lineno}"
+    else:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".xml"))]
+        if frames:
+            where = f"{frames[-1].filename}:{frames[-1].lineno}"
+    what = f"{type(error).__name__}: {getattr(error, 'message', None) or error}"
+    return f"{where}: {what}" if where else what
 
 
 def fragment_key(*parts) -> str:

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Callable
 
 import watchfiles
+from jinja2 import TemplateError
 
 from .fixity import MANIFEST
 from .pipeline import BuildOptions, BuildReport
+from .render import template_failure
 
 LIVE = "/__annals__/"
 LIVE_TAG = b'<script src="/__annals__/live.js" defer></script>\n'
@@ -170,7 +172,10 @@ def _rebuild(make_options, build, state: LiveState, say) -> BuildOptions | None:
         before = _site_version(options)
         report = build(options)
     except Exception as error:  # noqa: BLE001 — any failure is shown; the last good site stays served
-        message = str(error) if str(error).startswith("annals") else f"{type(error).__name__}: {error}"
+        if isinstance(error, TemplateError):
+            message = template_failure(error)
+        else:
+            message = str(error) if str(error).startswith("annals") else f"{type(error).__name__}: {error}"
         say(f"annals: build failed — {message}")
         state.failed(message)
         return options

@@ -167,3 +167,17 @@ def test_a_source_changed_during_the_build_is_not_published(tmp_path, make_sourc
     with pytest.raises(pipeline.SourceChanged, match="a.txt: changed while the site was being built"):
         build_sources(root, output)
     assert tree(output) == before
+
+
+def test_a_template_error_names_the_template_and_line(tmp_path, make_sources, capsys):
+    root = make_sources({"a.txt": "T\n" + NBSP + "p\n"})
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "document.html").write_text(
+        "{% extends 'base.html' %}\n{% block main %}\n{{ no_such_thing.here }}{% endblock %}", encoding="utf-8")
+    (theme / "annals.yaml").write_text(f"source: {root}\noutput: {tmp_path / 'site'}\n", encoding="utf-8")
+    assert main(["build", "--root", str(theme)]) == 2
+    err = capsys.readouterr().err
+    assert "document.html:3: UndefinedError: 'no_such_thing' is undefined" in err
+    assert "nothing was published" in err
+    assert not (tmp_path / "site").exists()
