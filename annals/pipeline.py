@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import os
 import pickle
 import sqlite3
@@ -18,7 +19,7 @@ from .i18n import strings
 from .index import build_archive, newest_date
 from .loader import SIDECAR, find_sources, load_document, source_name
 from .model import Document, Problem
-from .search import document_terms, search_files
+from .search import block_files, document_terms, meta_file, plan_blocks
 from .entities import index_entities, read_gazetteer
 from .render import (Output, Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
                      source_copy_path)
@@ -136,7 +137,8 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
                 base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
                 date_style=options.date_style, media_marker=options.media_marker or t["media_gap"])
     renderer = Renderer(archive, site, theme.search_path(options.theme_root, "templates"), entity_index,
-                        fragments=cache.fragments, fragment_inputs=inputs)
+                        fragments=cache.fragments, fragment_inputs=inputs,
+                        document_digests={d.path: entries[d.source.name].digest for d in archive.documents})
     staging = Staging(options.output, intact, others)
     try:
         page_inputs = _digest(inputs, [(y.year, y.path) for y in archive.years])
@@ -145,12 +147,17 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
                                       for d in archive.documents}, progress)
         progress("index pages, search index and exports", 0, 1)
         terms = {name: e.terms for name, e in entries.items()}
-        search = Background(lambda: write_search_index(staging, archive, terms, os.getpid()), options.workers)
+        blocks = plan_blocks(archive, {name: e.digest for name, e in entries.items()})
+        known = {b.key: cache.fragments.get(SEARCH_MEMO + b.key) for b in blocks}
+        search = Background(lambda: write_search_index(staging, archive, blocks, terms, known, os.getpid()),
+                            options.workers)
+        exports = Background(lambda: staging.outcome(staging.write(
+            [events_json(archive), documents_json(archive), events_csv(archive), entities_json(entity_index)])),
+            options.workers)
         pages = staging.write(renderer.index_pages()) + pages
         report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
                              problems=problems + tuple(gazetteer_problems))
-        staging.write([events_json(archive), documents_json(archive), events_csv(archive),
-                       entities_json(entity_index), Output("build-report.json", report.as_json())])
+        staging.write([Output("build-report.json", report.as_json())])
         if site.base_url:  # the feed and the sitemap need absolute addresses
             build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"
             staging.write([renderer.feed(build_date), renderer.sitemap([p for p in pages if p != "404.html"])])
@@ -158,7 +165,11 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
             staging.write([Output(f"static/{relative}", path.read_bytes())])
         for document in archive.documents:
             staging.copy(options.source / document.source.name, source_copy_path(document), document.source.sha256)
-        staging.adopt(search.result())
+        outcome, learned = search.result()
+        staging.adopt(outcome)
+        staging.adopt(exports.result())
+        for key, summary in learned.items():
+            cache.fragments[SEARCH_MEMO + key] = summary
         progress("writing", 0, 1)
         check_source_copies(archive.documents, staging.produced)
         staging.write([Output(MANIFEST, manifest(staging.produced))])
@@ -282,15 +293,29 @@ def _write_document_page(index: int) -> tuple[str, str]:
     return written
 
 
-def write_search_index(staging: Staging, archive, terms: dict[str, tuple], parent: int) -> dict:
-    """Write the search index into the staging tree (in a process of its own, beside the other pages);
-    returns what `Staging.adopt` needs to count the files in."""
-    paths = []
-    for output in search_files(archive, terms):
-        if os.getpid() != parent and os.getppid() != parent:
-            os._exit(1)  # the build that started this process was killed: write nothing more
-        paths += staging.write([output])
-    return staging.outcome(paths)
+SEARCH_MEMO = "search-block:"  # fragments holding a search block's summary, by the block's key
+
+
+def write_search_index(staging: Staging, archive, blocks: list, terms: dict[str, tuple], known: dict,
+                       parent: int) -> tuple[dict, dict]:
+    """Write the search index into the staging tree (in a process of its own, beside the other pages).
+    A block whose key and files are unchanged is kept as published (`known`: its summary from the last
+    build). Returns what `Staging.adopt` needs to count the files in, and the summaries of new blocks."""
+    paths, summaries, learned = [], {}, {}
+    for block in blocks:
+        summary = json.loads(known[block.key]) if known.get(block.key) else None
+        if summary and all(staging.unchanged(path, block.key) for path in summary["files"]):
+            summaries[block.number] = summary
+            paths += summary["files"]
+            continue
+        outputs, summaries[block.number] = block_files(block, archive, terms)
+        for output in outputs:
+            if os.getpid() != parent and os.getppid() != parent:
+                os._exit(1)  # the build that started this process was killed: write nothing more
+            paths += staging.write([output], key=block.key)
+        learned[block.key] = json.dumps(summaries[block.number])
+    paths += staging.write([meta_file(archive, summaries)])
+    return staging.outcome(paths), learned
 
 
 def source_date_epoch() -> str:

@@ -54,8 +54,10 @@ class Renderer:
     """Renders each page kind of one archive; templates are compiled once and reused."""
 
     def __init__(self, archive: Archive, site: Site, template_dirs: list[Path], entities: EntityIndex | None = None,
-                 fragments: MutableMapping[str, str] | None = None, fragment_inputs: str = ""):
+                 fragments: MutableMapping[str, str] | None = None, fragment_inputs: str = "",
+                 document_digests: dict[str, str] | None = None):
         self.archive = archive
+        self.document_digests = document_digests or {}  # page path → digest of what its source became
         self.fragments = {} if fragments is None else fragments  # key → HTML of a page's part
         self.fragment_inputs = fragment_inputs  # digest of the templates, settings and code they depend on
         self.entities = entities or EntityIndex((), {}, {})
@@ -70,6 +72,12 @@ class Renderer:
         self._segments = defaultdict(dict)  # document path → paragraph number → segments naming entities
         for (path, number), pieces in self.entities.segments.items():
             self._segments[path][number] = pieces
+
+    @staticmethod
+    def year_events(group):
+        yield from group.whole_year
+        for month in group.months:
+            yield from month.events
 
     def date_label(self, dated, language: str | None = None) -> str:
         """An Event or DateMention formatted for the reader: "19 juin 2024", "juin 2025", "2025"."""
@@ -138,9 +146,12 @@ class Renderer:
     def year_section(self, group, root: str, year, filters: dict) -> Markup:
         """One year of the timeline as HTML; the same year with the same events is rendered once and
         then taken from `fragments` (kept between builds by the build cache)."""
-        entities = [filters["entities_of"](e) for e in group.whole_year]
-        entities += [filters["entities_of"](e) for m in group.months for e in m.events]
-        key = fragment_key(self.fragment_inputs, group, root, year is not None, entities)
+        entities = [filters["entities_of"](e) for e in self.year_events(group)]
+        if self.document_digests:  # what each document became stands for its events: cheaper to hash
+            shown = sorted({(e.document_path, self.document_digests[e.document_path]) for e in self.year_events(group)})
+        else:
+            shown = group
+        key = fragment_key(self.fragment_inputs, group.year, shown, root, year is not None, entities)
         html = self.fragments.get(key)
         if html is None:
             html = self.env.get_template("_timeline_year.html").render(
@@ -213,7 +224,8 @@ def fragment_key(*parts) -> str:
 
 def source_copy_path(document: Document) -> str:
     """The verbatim copy of a document's source, beside its page: `…/title.source.txt`."""
-    suffix = Path(document.source.name).suffix.lower() or ".txt"
+    name = document.source.name.rsplit("/", 1)[-1]
+    suffix = name[name.rindex("."):].lower() if "." in name.lstrip(".") else ".txt"
     return f"{document.id}.source{suffix}"
 
 

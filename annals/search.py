@@ -3,21 +3,28 @@
 Browsers block fetch() and WebAssembly from file:// pages, so the index is plain JavaScript files that
 call `annalsSearch.shard(...)`, loaded by adding <script> elements. A query loads only what it needs:
 the shards of its terms (keyed by a term's first three letters) and the text chunks of its best results.
+Big archives are split in blocks (documents by a hash of their source name), each with its own shards and
+chunks, so that a rebuild after one document changed rewrites the files of one block only.
 Terms are folded (lower case, no accents) and split at apostrophes of either kind.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from .folding import fold
 from .index import Archive
 from .model import PARAGRAPH, Document
 from .render import Output
 
+FORMAT = 2  # of the index files; part of each block's key
 SHARD_PREFIX = 3  # letters of a term that name its shard
 CHUNK_DOCUMENTS = 4  # documents per text chunk: each result loads at most one small chunk
+BLOCK_DOCUMENTS = 2048  # documents per block of the index, at most on average
+BLOCK_STRIDE = 65536  # numbers of documents in block b start at b × BLOCK_STRIDE
 TOKEN = re.compile(r"\w+")
 STOPWORDS = frozenset("""
     au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme mes moi mon
@@ -36,9 +43,9 @@ def shard_key(term: str) -> str:
     return term[:SHARD_PREFIX]
 
 
-def shard_file(key: str) -> str:
-    """A file name for any shard key, whatever its script: the key's UTF-8 bytes in hex."""
-    return f"search/t-{key.encode('utf-8').hex()}.js"
+def shard_file(key: str, block: int = 0) -> str:
+    """A file name for any shard key, whatever its script: the key's UTF-8 bytes in hex, and the block."""
+    return f"search/t-{key.encode('utf-8').hex()}-{block}.js"
 
 
 def document_terms(document: Document) -> tuple[tuple[int, str], ...]:
@@ -50,32 +57,92 @@ def document_terms(document: Document) -> tuple[tuple[int, str], ...]:
                  for block in document.blocks if block.kind == PARAGRAPH)
 
 
-def search_files(archive: Archive, terms_of: dict[str, tuple] | None = None) -> list[Output]:
-    """The index shards, the text chunks and a small meta file, as site outputs. `terms_of` gives
-    `document_terms` by source name where already known."""
+@dataclass(frozen=True)
+class Block:
+    """A part of the index: the documents whose source name hashes to it, each with its number
+    (block × BLOCK_STRIDE + its place in the block, in page-path order), and the key of what they are."""
+
+    number: int
+    documents: tuple[tuple[int, Document], ...]
+    key: str
+
+
+def block_count(documents: int) -> int:
+    """One block up to BLOCK_DOCUMENTS documents, then the next power of two: it changes only when the
+    archive doubles, so a document added or removed changes the files of its own block alone."""
+    blocks = 1
+    while blocks * BLOCK_DOCUMENTS < documents:
+        blocks *= 2
+    return blocks
+
+
+def block_of(name: str, blocks: int) -> int:
+    return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % blocks
+
+
+def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None) -> list[Block]:
+    """The archive's documents in blocks; a block's key changes exactly when its files would
+    (`digest_of`: what each source became, by source name — from the build cache)."""
+    count = block_count(len(archive.documents))
+    members: dict[int, list[Document]] = defaultdict(list)
+    for document in archive.documents:
+        members[block_of(document.source.name, count)].append(document)
+    blocks = []
+    for number in sorted(members):
+        documents = tuple((number * BLOCK_STRIDE + place, d) for place, d in enumerate(members[number]))
+        key = ""
+        if digest_of is not None:
+            parts = [(d.path, digest_of[d.source.name]) for _, d in documents]
+            key = hashlib.sha256(json.dumps([FORMAT, count, number, parts]).encode("utf-8")).hexdigest()
+        blocks.append(Block(number, documents, key))
+    return blocks
+
+
+def block_files(block: Block, archive: Archive, terms_of: dict[str, tuple]) -> tuple[list[Output], dict]:
+    """The shards and text chunks of one block, and its summary (paragraphs, shard keys, files)."""
     postings: dict[str, list[int]] = defaultdict(list)
     chunks: dict[int, dict] = defaultdict(dict)
     paragraphs = 0
-    terms_of = terms_of or {}
-    for number, document in enumerate(archive.documents):
+    for number, document in block.documents:
         anchors = {e.paragraph: e.anchor for e in archive.events_of(document)}
         texts = {b.number: [anchors.get(b.number, b.paragraph_id), b.text] for b in document.paragraphs}
         paragraphs += len(texts)
         found = terms_of.get(document.source.name)
+        place = number - block.number * BLOCK_STRIDE
         for paragraph, packed in (document_terms(document) if found is None else found):
             words = packed.split(" ") if packed else ()
             for index in range(0, len(words), 2):
-                postings[words[index]] += (number, paragraph, int(words[index + 1]))
+                postings[words[index]] += (place, paragraph, int(words[index + 1]))
         chunks[number // CHUNK_DOCUMENTS][number] = {"t": document.title, "u": document.path, "p": texts}
     shards: dict[str, dict] = defaultdict(dict)
     for term in sorted(postings):
         shards[shard_key(term)][term] = delta_encoded(postings[term])
-    outputs = [Output(shard_file(key), _script("shard", key, entries)) for key, entries in sorted(shards.items())]
+    outputs = [Output(shard_file(key, block.number), _script("shard", key, entries, block.number))
+               for key, entries in sorted(shards.items())]
     outputs += [Output(f"search/x-{n}.js", _script("chunk", n, data)) for n, data in sorted(chunks.items())]
-    meta = {"paragraphs": paragraphs, "documents": len(archive.documents), "chunk": CHUNK_DOCUMENTS,
-            "prefix": SHARD_PREFIX, "shards": sorted(shards), "stopwords": sorted(STOPWORDS)}
-    outputs.append(Output("search/meta.js", f"annalsSearch.meta({_json(meta)});\n".encode("utf-8")))
-    return outputs
+    summary = {"paragraphs": paragraphs, "shards": sorted(shards), "files": [o.path for o in outputs]}
+    return outputs, summary
+
+
+def meta_file(archive: Archive, summaries: dict[int, dict]) -> Output:
+    """What a query reads first: sizes, and which blocks have a shard for each key."""
+    shards: dict[str, list[int]] = defaultdict(list)
+    for number in sorted(summaries):
+        for key in summaries[number]["shards"]:
+            shards[key].append(number)
+    meta = {"paragraphs": sum(s["paragraphs"] for s in summaries.values()), "documents": len(archive.documents),
+            "chunk": CHUNK_DOCUMENTS, "stride": BLOCK_STRIDE, "prefix": SHARD_PREFIX,
+            "shards": dict(sorted(shards.items())), "stopwords": sorted(STOPWORDS)}
+    return Output("search/meta.js", f"annalsSearch.meta({_json(meta)});\n".encode("utf-8"))
+
+
+def search_files(archive: Archive, terms_of: dict[str, tuple] | None = None) -> list[Output]:
+    """The whole index at once: every block's shards and chunks, then the meta file."""
+    outputs, summaries = [], {}
+    for block in plan_blocks(archive):
+        files, summaries[block.number] = block_files(block, archive, terms_of or {})
+        outputs += files
+    return outputs + [meta_file(archive, summaries)]
 
 
 def delta_encoded(postings: list[int]) -> list[int]:
@@ -87,8 +154,9 @@ def delta_encoded(postings: list[int]) -> list[int]:
     return encoded
 
 
-def _script(kind: str, key, data) -> bytes:
-    return f"annalsSearch.{kind}({_json(key)},{_json(data)});\n".encode("utf-8")
+def _script(kind: str, key, data, *more) -> bytes:
+    arguments = ",".join(_json(a) for a in (key, *more, data))
+    return f"annalsSearch.{kind}({arguments});\n".encode("utf-8")
 
 
 def _json(data) -> str:

@@ -167,13 +167,15 @@ class Staging:
             paths.append(item.path)
         return paths
 
-    def outcome(self, paths: list[str]) -> dict[str, tuple[str, bool]]:
-        """For files written by another process: path → (SHA-256, written), for `adopt` in this one."""
-        return {path: (self.produced[path], path in self.written) for path in paths}
+    def outcome(self, paths: list[str]) -> dict[str, tuple[str, bool, str]]:
+        """For files written by another process: path → (SHA-256, written, key), for `adopt` in this one."""
+        return {path: (self.produced[path], path in self.written, self.keys.get(path, "")) for path in paths}
 
-    def adopt(self, outcome: dict[str, tuple[str, bool]]) -> None:
-        for path, (sha, written) in outcome.items():
+    def adopt(self, outcome: dict[str, tuple[str, bool, str]]) -> None:
+        for path, (sha, written, key) in outcome.items():
             self.produced[path] = sha
+            if key:
+                self.keys[path] = key
             if written:
                 self.written.add(path)
 

@@ -10,7 +10,7 @@
   var loading = {};
 
   S.meta = function (data) { S.info = data; };
-  S.shard = function (key, data) { S.shards[key] = data; };
+  S.shard = function (key, block, data) { (S.shards[key] = S.shards[key] || {})[block] = data; };
   S.chunk = function (n, data) { S.chunks[n] = data; };
 
   function load(file) {
@@ -43,13 +43,18 @@
     }).join("");
   }
 
+  /* For the word and, when it is the last one typed, every term it begins: the term's postings in each
+     block of the index, as [block, list] pairs. */
   function postingsFor(term, isLast) {
     var key = term.slice(0, S.info.prefix);
-    var shard = S.shards[key] || {};
-    if (!isLast || term.length < S.info.prefix) return [shard[term] || []];
-    return Object.keys(shard).filter(function (t) { return t.indexOf(term) === 0; }).map(function (t) {
-      return shard[t];
+    var blocks = S.shards[key] || {}, found = {};
+    Object.keys(blocks).forEach(function (block) {
+      var shard = blocks[block];
+      var names = (!isLast || term.length < S.info.prefix) ? (shard[term] ? [term] : []) :
+        Object.keys(shard).filter(function (t) { return t.indexOf(term) === 0; });
+      names.forEach(function (t) { (found[t] = found[t] || []).push([Number(block), shard[t]]); });
     });
+    return Object.keys(found).map(function (t) { return found[t]; });
   }
 
   /* Paragraphs holding every word (the last may be a prefix, as one types), best first.
@@ -58,13 +63,17 @@
     var total = S.info.paragraphs, scores = null;
     words.forEach(function (term, i) {
       var found = new Map();
-      postingsFor(term, i === words.length - 1).forEach(function (list) {
-        var idf = Math.log(1 + total / Math.max(1, list.length / 3)), doc = 0;
-        for (var k = 0; k < list.length; k += 3) {
-          doc += list[k];  /* documents are stored as steps from the previous one */
-          var id = doc * 65536 + list[k + 1];
-          found.set(id, (found.get(id) || 0) + list[k + 2] * idf);
-        }
+      postingsFor(term, i === words.length - 1).forEach(function (parts) {
+        var length = parts.reduce(function (sum, part) { return sum + part[1].length; }, 0);
+        var idf = Math.log(1 + total / Math.max(1, length / 3));
+        parts.forEach(function (part) {
+          var list = part[1], doc = part[0] * S.info.stride;
+          for (var k = 0; k < list.length; k += 3) {
+            doc += list[k];  /* documents are stored as steps from the previous one */
+            var id = doc * 65536 + list[k + 1];
+            found.set(id, (found.get(id) || 0) + list[k + 2] * idf);
+          }
+        });
       });
       if (scores === null) { scores = found; return; }
       var kept = new Map();
@@ -81,12 +90,12 @@
     return load("meta.js").then(function () {
       var words = terms(text);
       if (!words.length) return { total: 0, results: [] };
-      var keys = {};
+      var files = {};
       words.forEach(function (t) {
         var key = t.slice(0, S.info.prefix);
-        if (S.info.shards.indexOf(key) >= 0) keys[key] = true;
+        (S.info.shards[key] || []).forEach(function (block) { files["t-" + hex(key) + "-" + block + ".js"] = true; });
       });
-      return Promise.all(Object.keys(keys).map(function (k) { return load("t-" + hex(k) + ".js"); }))
+      return Promise.all(Object.keys(files).map(load))
         .then(function () {
           var ranked = rank(words);
           var top = ranked.slice(0, limit || 20);

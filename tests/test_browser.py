@@ -1,4 +1,5 @@
 """A real Chromium opens the built site from disk (file://) and follows a citation from the timeline."""
+import json
 import os
 import shutil
 
@@ -141,3 +142,30 @@ def test_timeline_filter_by_entity(seed_site, page):
     assert page.url.endswith("#entity=xi-jinping")
     page.select_option("#filter-entity", "")
     assert page.locator(".timeline-event:visible").count() == total
+
+
+def test_search_across_blocks_finds_every_paragraph_and_its_page(tmp_path, page):
+    """A big archive's index is split in blocks; the browser must merge them and find each paragraph."""
+    import corpus
+    from annals import search
+    from annals.pipeline import BuildOptions, build
+    from annals.loader import load_archive
+
+    source = corpus.write(tmp_path / "sources", 60)
+    search.BLOCK_DOCUMENTS = 8  # 60 documents in 8 blocks, as 15,000 would be
+    try:
+        build(BuildOptions(source=source, output=tmp_path / "site", workers=1))
+    finally:
+        search.BLOCK_DOCUMENTS = 2048
+    (meta,) = json.loads("[" + (tmp_path / "site/search/meta.js").read_text(encoding="utf-8")[len("annalsSearch.meta("):-3] + "]")
+    assert max(len(blocks) for blocks in meta["shards"].values()) == 8
+    documents = load_archive(source).documents
+    page.goto((tmp_path / "site" / "search.html").as_uri())
+    page.wait_for_function("() => window.annalsSearch")
+    for word in ("traité", "coopération paix", "anniversaire"):
+        wanted = [set(search.terms(word)) <= set(search.terms(b.text)) for d in documents for b in d.paragraphs]
+        found = page.evaluate("q => annalsSearch.query(q, 1000)", word)
+        assert found["total"] == sum(wanted) > 0, word
+        for result in found["results"]:
+            assert set(search.terms(word)) <= set(search.terms(result["text"]))
+            assert result["url"].split("#")[1] == result["anchor"]

@@ -2,7 +2,7 @@
 import json
 import re
 
-from annals.search import shard_file, terms
+from annals.search import BLOCK_STRIDE, block_count, plan_blocks, search_files, shard_file, terms
 
 DOC = "le-monde-et-la-coree/solidarite/pour-l-independance-et-la-justice.html"
 
@@ -24,11 +24,11 @@ def test_terms_fold_case_accents_and_apostrophes():
 
 
 def test_shards_hold_every_paragraph_of_each_term(seed_site):
-    key, shard = call(seed_site / shard_file("lav"), "shard")
-    assert key == "lav"
+    key, block, shard = call(seed_site / shard_file("lav"), "shard")
+    assert (key, block) == ("lav", 0)
     july = next(e for e in events(seed_site) if e["anchor"] == "2025-07")
     assert shard["lavrov"] == [0, july["paragraph"], 1]  # document 0, the July paragraph, once
-    _, coree = call(seed_site / shard_file("cor"), "shard")
+    _, _, coree = call(seed_site / shard_file("cor"), "shard")
     assert sum(coree["coree"][0::3]) == 0  # one document: every step from the previous is 0
     paragraphs_with_coree = coree["coree"][1::3]
     assert len(paragraphs_with_coree) == len(set(paragraphs_with_coree)) > 5
@@ -47,5 +47,35 @@ def test_text_chunks_give_title_url_anchor_and_text(seed_site):
 def test_meta_lists_the_shards(seed_site):
     (meta,) = call(seed_site / "search/meta.js", "meta")
     assert meta["paragraphs"] == 34 and meta["documents"] == 1
+    assert meta["shards"] and all(blocks == [0] for blocks in meta["shards"].values())
     for key in meta["shards"]:
         assert (seed_site / shard_file(key)).is_file()
+
+
+def test_big_archives_are_split_in_blocks_that_only_double():
+    assert [block_count(n) for n in (1, 2048, 2049, 4096, 4097, 10_000, 30_000)] == [1, 1, 2, 2, 4, 8, 16]
+
+
+def test_each_document_is_in_one_block_and_numbered_within_it(tmp_path):
+    import corpus
+    from annals.index import build_archive
+    from annals.loader import load_archive
+    from annals import search
+
+    archive = build_archive(load_archive(corpus.write(tmp_path / "s", 40)).documents)
+    search.BLOCK_DOCUMENTS = 8  # as if the archive were big: 40 documents in 8 blocks
+    try:
+        blocks = plan_blocks(archive)
+        outputs = {o.path: o.data for o in search_files(archive)}
+    finally:
+        search.BLOCK_DOCUMENTS = 2048
+    assert len(blocks) == 8
+    numbers = [n for b in blocks for n, _ in b.documents]
+    assert sorted(d.path for b in blocks for _, d in b.documents) == sorted(d.path for d in archive.documents)
+    assert all(n // BLOCK_STRIDE == b.number for b in blocks for n, _ in b.documents) and len(set(numbers)) == 40
+    for block in blocks:  # the shards of a block hold its documents only, counted from the block's start
+        for path, data in outputs.items():
+            if path.endswith(f"-{block.number}.js") and "/t-" in path:
+                key, number, shard = json.loads(f"[{data.decode()[len('annalsSearch.shard('):-3]}]")
+                assert number == block.number
+                assert all(sum(postings[0::3]) < len(block.documents) for postings in shard.values())
