@@ -13,6 +13,7 @@ again with an empty cache).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -20,6 +21,11 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows has no fcntl: there, concurrent builds are not kept apart
+    fcntl = None
 
 from . import __version__
 from .model import Document, Problem
@@ -75,6 +81,24 @@ def cache_dir(output: Path) -> Path:
     return output.parent / f".{output.name}.annals-cache"
 
 
+@contextlib.contextmanager
+def build_lock(output: Path, progress=None):
+    """One build of an output folder at a time (say, `annals serve` running while `annals build` is
+    typed): the second waits for the first, which would otherwise see its staging tree removed as the
+    leftover of an interrupted build. Held on a file in the cache folder; released if the process dies."""
+    folder = cache_dir(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "lock", "a+b") as handle:
+        if fcntl is not None:  # a POSIX record lock: held by this process only, never by forked workers
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                if progress:
+                    progress("waiting for another build of this site to finish", 0, 1)
+                fcntl.lockf(handle, fcntl.LOCK_EX)
+        yield
+
+
 def signature(path: Path | str) -> str:
     """What changes whenever a file's bytes do: size, times and inode ("" for a missing file)."""
     try:
@@ -94,6 +118,12 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+def _remove(database: Path) -> None:
+    """Delete the database with its write-ahead log, which must never be replayed into a new one."""
+    for suffix in ("", "-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+
+
 class BuildCache:
     """The cache of one output folder. `BuildCache.open(output)`; `fresh=True` (--clean) starts empty."""
 
@@ -110,11 +140,11 @@ class BuildCache:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / FILE
         if fresh:
-            path.unlink(missing_ok=True)
+            _remove(path)
         try:
             return cls._connect(folder, path)
         except (sqlite3.DatabaseError, pickle.UnpicklingError, ValueError, TypeError):
-            path.unlink(missing_ok=True)  # corrupt or from another version: start again, nothing is lost
+            _remove(path)  # corrupt or from another version: start again, nothing is lost
             return cls._connect(folder, path)
 
     @classmethod

@@ -79,7 +79,12 @@ def run_serve(args) -> int:
             raise ConfigError(f"annals: {config.source_dir}: no such source folder")
         return BuildOptions.from_config(config)
 
-    serve(options, args.root, host=args.host, port=args.port, say=lambda line: print(line, flush=True))
+    try:
+        serve(options, args.root, host=args.host, port=args.port, say=lambda line: print(line, flush=True))
+    except OSError as error:  # the address is taken, or not ours to listen on
+        print(f"annals: cannot listen on {args.host}:{args.port} ({error.strerror}) — choose another "
+              "--port (0 picks a free one)", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 

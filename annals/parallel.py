@@ -5,17 +5,33 @@ templates) without pickling it; only the items and the results cross between pro
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import pickle
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
+PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent dies
+
 # Below this many items a pool costs more than it saves.
 MIN_ITEMS = 200
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked worker: end when the build that started it ends, even if it was killed (Linux
+    PR_SET_PDEATHSIG); a worker left behind would hold pipes and files of a build that is gone."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def default_workers() -> int:
@@ -34,7 +50,8 @@ def ordered_map(function: Callable[[Item], Result], items, workers: int = 0,
 def _pooled(function, items, workers: int, chunk: int):
     """Results as they come, in order (so a caller can show progress); the pool closes at the end."""
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         yield from pool.map(function, items, chunksize=chunk)
 
 
@@ -54,6 +71,7 @@ class Background:
         pid = os.fork()
         if pid == 0:  # the child: run, send back the pickled outcome, and leave without cleanup
             os.close(read)
+            die_with_parent(os.getppid())
             status = 0
             try:
                 outcome = pickle.dumps((True, function()), pickle.HIGHEST_PROTOCOL)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import theme
-from .cache import BuildCache, SourceEntry, code_version, signature
+from .cache import BuildCache, SourceEntry, build_lock, code_version, signature
 from .config import Config
 from .fixity import MANIFEST, manifest
 from .i18n import strings
@@ -102,15 +102,16 @@ def build(options: BuildOptions, clean: bool = False, progress: Progress = _sile
     The result is the same either way, byte for byte. `progress` hears of each step.
     """
     check_output(options.output, options.source)
-    cache = BuildCache.open(options.output, fresh=clean)
-    try:
-        return _build(options, cache, progress)
-    except sqlite3.DatabaseError:  # the cache is damaged: it only ever saves work, so start without it
-        cache.close()
-        cache = BuildCache.open(options.output, fresh=True)
-        return _build(options, cache, progress)
-    finally:
-        cache.close()
+    with build_lock(options.output, progress):
+        cache = BuildCache.open(options.output, fresh=clean)
+        try:
+            return _build(options, cache, progress)
+        except sqlite3.DatabaseError:  # the cache is damaged: it only ever saves work, so start without it
+            cache.close()
+            cache = BuildCache.open(options.output, fresh=True)
+            return _build(options, cache, progress)
+        finally:
+            cache.close()
 
 
 def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> BuildReport:

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,22 @@ EXTRA = "99999.txt"
 def digest(root):
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def leftover_processes(argument: str, wait: float = 5.0) -> list[str]:
+    """Processes still running with `argument` on their command line (after up to `wait` seconds)."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and argument.encode() in (proc / "cmdline").read_bytes():
+                    found.append(proc.name)
+            except OSError:
+                pass
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def annals(source, output):
@@ -69,5 +86,6 @@ def test_the_next_build_cleans_up_after_killed_ones(sites):
     build = annals(source, site)
     assert build.wait() == 0, build.stderr.read()
     assert digest(site) == new
+    assert not leftover_processes(str(source)), "a killed build left worker processes behind"
     assert sorted(p.name for p in root.iterdir()) == [".reference.annals-cache", ".site.annals-cache",
                                                       "reference", "site", "sources"]

@@ -181,3 +181,21 @@ def test_a_template_error_names_the_template_and_line(tmp_path, make_sources, ca
     assert "document.html:3: UndefinedError: 'no_such_thing' is undefined" in err
     assert "nothing was published" in err
     assert not (tmp_path / "site").exists()
+
+
+def test_two_builds_at_once_take_turns(tmp_path):
+    """`annals serve` rebuilding while `annals build` is typed: the second waits, both succeed."""
+    import corpus
+
+    source = corpus.write(tmp_path / "sources", 300)
+    output = tmp_path / "site"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "annals", "build", "--quiet", "--source", str(source), "--output", str(output)]
+    first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
+    second = subprocess.Popen(command + ["--clean"], env=env, stderr=subprocess.PIPE)
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    assert second.wait(timeout=300) == 0, second.stderr.read()
+    build(BuildOptions(source=source, output=tmp_path / "reference"), clean=True)
+    assert tree(output) == tree(tmp_path / "reference")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".reference.annals-cache", ".site.annals-cache",
+                                                          "reference", "site", "sources"]

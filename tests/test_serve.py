@@ -103,3 +103,13 @@ def test_a_failed_build_shows_over_the_page_and_the_last_good_site_stays(served,
     broken.unlink()
     overlay.wait_for(state="detached", timeout=20_000)
     assert page.locator("h1").inner_text() == title
+
+
+def test_a_taken_port_is_a_clear_error(served):
+    archive, url = served
+    port = url.rsplit(":", 1)[1].strip("/")
+    result = subprocess.run([sys.executable, "-m", "annals", "serve", "--port", port], cwd=archive,
+                            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
