@@ -83,6 +83,13 @@ class Background:
         os.close(write)
         self._pid, self._read = pid, read
 
+    def wait(self) -> None:
+        """Wait for the process to end, whatever its outcome (for a caller that is giving up)."""
+        try:
+            self.result()
+        except RuntimeError:
+            pass
+
     def result(self) -> Result:
         if self._pid:
             with os.fdopen(self._read, "rb") as pipe:

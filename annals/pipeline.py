@@ -129,51 +129,18 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
         return previous_report  # nothing the site is made from has changed, and the site is as it was left
     entries = _load(options, cache, paths, names, signatures, progress)
     documents = tuple(e.document for e in entries.values() if e.document is not None)
-    problems = tuple(find_problems) + tuple(p for e in entries.values() for p in e.problems)
     archive = build_archive(documents)
     gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer)
     entity_index = index_entities(gazetteer, archive.documents, archive.events_of)
-    t = strings(options.language)
-    site = Site(title=options.title or t["archive"], language=options.language, description=options.description,
-                base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
-                date_style=options.date_style, media_marker=options.media_marker or t["media_gap"])
-    renderer = Renderer(archive, site, theme.search_path(options.theme_root, "templates"), entity_index,
-                        fragments=cache.fragments, fragment_inputs=inputs,
+    problems = (tuple(find_problems) + tuple(p for e in entries.values() for p in e.problems)
+                + tuple(gazetteer_problems))
+    renderer = Renderer(archive, site_of(options), theme.search_path(options.theme_root, "templates"),
+                        entity_index, fragments=cache.fragments, fragment_inputs=inputs,
                         document_digests={d.path: entries[d.source.name].digest for d in archive.documents})
     staging = Staging(options.output, intact, others)
+    running: list[Background] = []
     try:
-        page_inputs = _digest(inputs, [(y.year, y.path) for y in archive.years])
-        pages = write_document_pages(renderer, staging, options.workers,
-                                     {d.path: _digest(page_inputs, entries[d.source.name].digest, d.path)
-                                      for d in archive.documents}, progress)
-        progress("index pages, search index and exports", 0, 1)
-        terms = {name: e.terms for name, e in entries.items()}
-        blocks = plan_blocks(archive, {name: e.digest for name, e in entries.items()})
-        known = {b.key: cache.fragments.get(SEARCH_MEMO + b.key) for b in blocks}
-        search = Background(lambda: write_search_index(staging, archive, blocks, terms, known, os.getpid()),
-                            options.workers)
-        exports = Background(lambda: staging.outcome(staging.write(
-            [events_json(archive), documents_json(archive), events_csv(archive), entities_json(entity_index)])),
-            options.workers)
-        pages = staging.write(renderer.index_pages()) + pages
-        report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
-                             problems=problems + tuple(gazetteer_problems))
-        staging.write([Output("build-report.json", report.as_json())])
-        if site.base_url:  # the feed and the sitemap need absolute addresses
-            build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"
-            staging.write([renderer.feed(build_date), renderer.sitemap([p for p in pages if p != "404.html"])])
-        for relative, path in theme.static_files(theme.search_path(options.theme_root, "static")).items():
-            staging.write([Output(f"static/{relative}", path.read_bytes())])
-        for document in archive.documents:
-            staging.copy(options.source / document.source.name, source_copy_path(document), document.source.sha256)
-        outcome, learned = search.result()
-        staging.adopt(outcome)
-        staging.adopt(exports.result())
-        for key, summary in learned.items():
-            cache.fragments[SEARCH_MEMO + key] = summary
-        progress("writing", 0, 1)
-        check_source_copies(archive.documents, staging.produced)
-        staging.write([Output(MANIFEST, manifest(staging.produced))])
+        report = _write_site(options, cache, staging, renderer, entries, inputs, problems, running, progress)
         if options.strict and report.problems:
             staging.discard()
             return report
@@ -182,10 +149,61 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
         else:
             staging.discard()  # every file is already published as it would be written
     except BaseException:
+        for process in running:
+            process.wait()  # before the tree goes: nothing may write into it afterwards
         staging.discard()
         raise
     report = replace(report, published=True)
     cache.save(state, report, set(names), staging.records())
+    return report
+
+
+def site_of(options: BuildOptions) -> Site:
+    t = strings(options.language)
+    return Site(title=options.title or t["archive"], language=options.language, description=options.description,
+                base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
+                date_style=options.date_style, media_marker=options.media_marker or t["media_gap"])
+
+
+def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, renderer: Renderer,
+                entries: dict, inputs: str, problems: tuple, running: list, progress: Progress) -> BuildReport:
+    """Every file of the site into the staging tree: document pages on every core, then the search index
+    and the exports each in a process of their own while this one renders the index pages."""
+    archive, site = renderer.archive, renderer.site
+    page_inputs = _digest(inputs, [(y.year, y.path) for y in archive.years])
+    pages = write_document_pages(renderer, staging, options.workers,
+                                 {d.path: _digest(page_inputs, entries[d.source.name].digest, d.path)
+                                  for d in archive.documents}, progress)
+    progress("index pages, search index and exports", 0, 1)
+    terms = {name: e.terms for name, e in entries.items()}
+    blocks = plan_blocks(archive, {name: e.digest for name, e in entries.items()})
+    known = {b.key: cache.fragments.get(SEARCH_MEMO + b.key) for b in blocks}
+    search = Background(lambda: write_search_index(staging, archive, blocks, terms, known, os.getpid()),
+                        options.workers)
+    running.append(search)
+    exports = Background(lambda: staging.outcome(staging.write(
+        [events_json(archive), documents_json(archive), events_csv(archive), entities_json(renderer.entities)])),
+        options.workers)
+    running.append(exports)
+    pages = staging.write(renderer.index_pages()) + pages
+    report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
+                         problems=problems)
+    staging.write([Output("build-report.json", report.as_json())])
+    if site.base_url:  # the feed and the sitemap need absolute addresses
+        build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"
+        staging.write([renderer.feed(build_date), renderer.sitemap([p for p in pages if p != "404.html"])])
+    for relative, path in theme.static_files(theme.search_path(options.theme_root, "static")).items():
+        staging.write([Output(f"static/{relative}", path.read_bytes())])
+    for document in archive.documents:
+        staging.copy(options.source / document.source.name, source_copy_path(document), document.source.sha256)
+    outcome, learned = search.result()
+    staging.adopt(outcome)
+    staging.adopt(exports.result())
+    for key, summary in learned.items():
+        cache.fragments[SEARCH_MEMO + key] = summary
+    progress("writing", 0, 1)
+    check_source_copies(archive.documents, staging.produced)
+    staging.write([Output(MANIFEST, manifest(staging.produced))])
     return report
 
 

@@ -199,3 +199,17 @@ def test_two_builds_at_once_take_turns(tmp_path):
     assert tree(output) == tree(tmp_path / "reference")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".reference.annals-cache", ".site.annals-cache",
                                                           "reference", "site", "sources"]
+
+
+def test_a_failure_while_the_index_is_written_elsewhere_leaves_nothing_behind(tmp_path):
+    """A template error in the index pages while the search index and exports are being written by
+    other processes: they are waited for, and no half-written tree remains beside the site."""
+    import corpus
+
+    source = corpus.write(tmp_path / "sources", 300)  # enough for the forked processes
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "home.html").write_text("{{ no_such_variable }}", encoding="utf-8")
+    with pytest.raises(Exception):
+        build_sources(source, tmp_path / "site", theme_root=theme, workers=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.annals-cache", "sources", "theme"]
