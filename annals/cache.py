@@ -1,9 +1,11 @@
 """The build cache: what the last build read and wrote, so that a rebuild redoes only what changed.
 
 One SQLite database in a folder beside the output (`.site.annals-cache/cache.sqlite` for `site/`):
-- each source file's stat signature, SHA-256 and parsed Document (with its problems);
+- each source's stat signature and what it became (document, problems, search terms; pickled) with the
+  digest of that;
 - each file of the published site: its SHA-256, its stat, and the key of the inputs it was made from;
-- parts of index pages already rendered (a year of the timeline), by the digest of what they show;
+- parts of pages already rendered (a year of the timeline) and summaries of search blocks, by the digest
+  of what they show;
 - the digest of everything else the last build read (code, settings, templates, gazetteer) and its report.
 
 The cache only ever saves work: every entry is checked against the file it describes (a stat that differs
@@ -77,6 +79,12 @@ class OutputRecord:
         return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (self.size, self.mtime_ns, self.ino)
 
 
+def digest(*parts) -> str:
+    """The key of anything the cache keeps: SHA-256 of the pickled parts (strings, numbers, tuples and
+    frozen data classes pickle the same way each time)."""
+    return hashlib.sha256(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
 def cache_dir(output: Path) -> Path:
     return output.parent / f".{output.name}.annals-cache"
 
@@ -127,8 +135,7 @@ def _remove(database: Path) -> None:
 class BuildCache:
     """The cache of one output folder. `BuildCache.open(output)`; `fresh=True` (--clean) starts empty."""
 
-    def __init__(self, folder: Path, connection: sqlite3.Connection, recorded_ns: int):
-        self.folder = folder
+    def __init__(self, connection: sqlite3.Connection, recorded_ns: int):
         self.db = connection
         self.recorded_ns = recorded_ns  # when the last build started reading its sources; 0 for none
         self.started_ns = time.time_ns()
@@ -142,13 +149,13 @@ class BuildCache:
         if fresh:
             _remove(path)
         try:
-            return cls._connect(folder, path)
-        except (sqlite3.DatabaseError, pickle.UnpicklingError, ValueError, TypeError):
+            return cls._connect(path)
+        except (sqlite3.DatabaseError, ValueError):
             _remove(path)  # corrupt or from another version: start again, nothing is lost
-            return cls._connect(folder, path)
+            return cls._connect(path)
 
     @classmethod
-    def _connect(cls, folder: Path, path: Path) -> "BuildCache":
+    def _connect(cls, path: Path) -> "BuildCache":
         db = sqlite3.connect(path, isolation_level=None)
         # Write-ahead log: fast writes, and a crash loses at most the last transaction, never the file.
         db.execute("PRAGMA journal_mode=WAL")
@@ -158,7 +165,7 @@ class BuildCache:
         if stored and stored.get("format") != str(FORMAT):
             db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM outputs; DELETE FROM fragments;")
             stored = {}
-        return cls(folder, db, int(stored.get("recorded_ns", 0)))
+        return cls(db, int(stored.get("recorded_ns", 0)))
 
     def close(self) -> None:
         self.db.close()

@@ -62,25 +62,22 @@ def parser() -> argparse.ArgumentParser:
 
 
 def load_settings(args):
-    """annals.yaml in --root, with the command line's flags over it."""
-    return load_config(args.root).with_overrides(
+    """annals.yaml in --root, with the command line's flags over it; the source folder must exist."""
+    config = load_config(args.root).with_overrides(
         source=str(args.source.resolve()) if args.source else None,
         output=str(args.output.resolve()) if args.output else None,
         language=getattr(args, "language", None), title=getattr(args, "title", None),
         base_url=getattr(args, "base_url", None), strict=getattr(args, "strict", None))
+    if not config.source_dir.is_dir():
+        raise ConfigError(f"{config.source_dir}: no such source folder")
+    return config
 
 
 def run_serve(args) -> int:
     from .serve import serve
 
-    def options() -> BuildOptions:
-        config = load_settings(args)
-        if not config.source_dir.is_dir():
-            raise ConfigError(f"annals: {config.source_dir}: no such source folder")
-        return BuildOptions.from_config(config)
-
     try:
-        serve(options, args.root, host=args.host, port=args.port, say=lambda line: print(line, flush=True))
+        serve(lambda: BuildOptions.from_config(load_settings(args)), args.root, host=args.host, port=args.port, say=lambda line: print(line, flush=True))
     except OSError as error:  # the address is taken, or not ours to listen on
         print(f"annals: cannot listen on {args.host}:{args.port} ({error.strerror}) — choose another "
               "--port (0 picks a free one)", file=sys.stderr)
@@ -94,12 +91,7 @@ def run_build(args) -> int:
     except ConfigError as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
-    if not config.source_dir.is_dir():
-        print(f"annals: {config.source_dir}: no such source folder", file=sys.stderr)
-        return EXIT_FAILED
-    progress = TerminalProgress(verbose=args.verbose and not args.quiet, stream=sys.stderr)
-    if args.quiet:
-        progress.enabled = False
+    progress = TerminalProgress(verbose=args.verbose and not args.quiet, bar=not args.quiet)
     try:
         report = build(BuildOptions.from_config(config), clean=args.clean, progress=progress)
     except (UnsafeOutput, SourceChanged) as error:

@@ -34,6 +34,11 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def abandoned(parent: int) -> bool:
+    """True in a forked process whose build has ended (where the system could not end it with it)."""
+    return os.getpid() != parent and os.getppid() != parent
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 

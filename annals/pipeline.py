@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import os
 import pickle
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import theme
-from .cache import BuildCache, SourceEntry, build_lock, code_version, signature
+from .cache import BuildCache, SourceEntry, build_lock, code_version, digest, signature
 from .config import Config
 from .fixity import MANIFEST, manifest
 from .i18n import strings
@@ -23,7 +22,7 @@ from .search import block_files, document_terms, meta_file, plan_blocks
 from .entities import index_entities, read_gazetteer
 from .render import (Output, Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
                      source_copy_path)
-from .parallel import Background, ordered_map
+from .parallel import Background, abandoned, ordered_map
 from .write import Staging, check_output, scan_site, write_outputs
 
 
@@ -117,10 +116,10 @@ def build(options: BuildOptions, clean: bool = False, progress: Progress = _sile
 def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> BuildReport:
     paths, find_problems = find_sources(options.source)
     names = [source_name(options.source, path) for path in paths]
-    reader = _digest(code_version(), options.language)[:16]
+    reader = digest(code_version(), options.language)[:16]
     signatures = {name: source_signature(path, reader) for name, path in zip(names, paths)}
-    inputs = inputs_digest(options, find_problems)
-    state = _digest(inputs, signatures)  # everything the site is made from, as far as stat can tell
+    inputs = inputsdigest(options, find_problems)
+    state = digest(inputs, signatures)  # everything the site is made from, as far as stat can tell
     previous_state, previous_report = cache.state()
     records = cache.outputs()
     intact, others = scan_site(options.output, records)
@@ -170,9 +169,9 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     """Every file of the site into the staging tree: document pages on every core, then the search index
     and the exports each in a process of their own while this one renders the index pages."""
     archive, site = renderer.archive, renderer.site
-    page_inputs = _digest(inputs, [(y.year, y.path) for y in archive.years])
+    page_inputs = digest(inputs, [(y.year, y.path) for y in archive.years])
     pages = write_document_pages(renderer, staging, options.workers,
-                                 {d.path: _digest(page_inputs, entries[d.source.name].digest, d.path)
+                                 {d.path: digest(page_inputs, entries[d.source.name].digest, d.path)
                                   for d in archive.documents}, progress)
     progress("index pages, search index and exports", 0, 1)
     terms = {name: e.terms for name, e in entries.items()}
@@ -213,7 +212,7 @@ def source_signature(path: Path, reader: str) -> str:
     return f"{reader}|{signature(text)}|{signature(os.path.splitext(text)[0] + SIDECAR)}"
 
 
-def inputs_digest(options: BuildOptions, find_problems) -> str:
+def inputsdigest(options: BuildOptions, find_problems) -> str:
     """A digest of everything a build reads besides the sources: code, settings, theme, gazetteer."""
     theme_files = [(str(folder), sorted((p.relative_to(folder).as_posix(), p.read_bytes())
                                         for p in folder.rglob("*") if p.is_file()))
@@ -221,11 +220,7 @@ def inputs_digest(options: BuildOptions, find_problems) -> str:
     gazetteer = options.gazetteer.read_bytes() if options.gazetteer.is_file() else b""
     settings = (options.language, options.title, options.description, options.base_url, options.date_style,
                 options.media_marker, options.strict, str(options.gazetteer), source_date_epoch())
-    return _digest(code_version(), settings, theme_files, gazetteer, [str(p) for p in find_problems])
-
-
-def _digest(*parts) -> str:
-    return hashlib.sha256(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)).hexdigest()
+    return digest(code_version(), settings, theme_files, gazetteer, [str(p) for p in find_problems])
 
 
 def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: list[str],
@@ -296,7 +291,7 @@ def write_document_pages(renderer: Renderer, staging: Staging, workers: int, key
     _RENDERING.update(renderer=renderer, root=staging.root, parent=os.getpid())
     try:
         for done, (path, sha) in enumerate(ordered_map(_write_document_page, todo, workers), 1):
-            staging.wrote(path, sha, keys[path])
+            staging.adopt({path: (sha, True, keys[path])})
             progress("rendering documents", done, len(todo))
     finally:
         _RENDERING.clear()
@@ -304,8 +299,7 @@ def write_document_pages(renderer: Renderer, staging: Staging, workers: int, key
 
 
 def _write_document_page(index: int) -> tuple[str, str]:
-    parent = _RENDERING["parent"]
-    if os.getpid() != parent and os.getppid() != parent:
+    if abandoned(_RENDERING["parent"]):
         os._exit(1)  # a worker whose build was killed: write nothing more into the abandoned staging tree
     renderer = _RENDERING["renderer"]
     [written] = write_outputs(_RENDERING["root"], [renderer.document(renderer.archive.documents[index])])
@@ -329,7 +323,7 @@ def write_search_index(staging: Staging, archive, blocks: list, terms: dict[str,
             continue
         outputs, summaries[block.number] = block_files(block, archive, terms)
         for output in outputs:
-            if os.getpid() != parent and os.getppid() != parent:
+            if abandoned(parent):
                 os._exit(1)  # the build that started this process was killed: write nothing more
             paths += staging.write([output], key=block.key)
         learned[block.key] = json.dumps(summaries[block.number])

@@ -9,9 +9,9 @@ class TerminalProgress:
     """A progress bar (rich) on the terminal, for builds that last more than `delay` seconds; nothing
     before that, and nothing at all when the output is not a terminal (CI logs stay clean)."""
 
-    def __init__(self, delay: float = 1.0, verbose: bool = False, stream=None):
+    def __init__(self, delay: float = 1.0, verbose: bool = False, stream=None, bar: bool = True):
         self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty()
+        self.enabled = bar and self.stream.isatty()
         self.verbose = verbose
         self.delay = delay
         self.started = self.stage_started = time.monotonic()

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import pickle
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 from markupsafe import Markup
 
 from . import slugs
+from .cache import digest
 from .entities import EntityIndex
 from .i18n import format_iso, strings
 from .index import Archive, pad_date
@@ -151,7 +150,7 @@ class Renderer:
             shown = sorted({(e.document_path, self.document_digests[e.document_path]) for e in self.year_events(group)})
         else:
             shown = group
-        key = fragment_key(self.fragment_inputs, group.year, shown, root, year is not None, entities)
+        key = digest(self.fragment_inputs, group.year, shown, root, year is not None, entities)
         html = self.fragments.get(key)
         if html is None:
             html = self.env.get_template("_timeline_year.html").render(
@@ -216,10 +215,6 @@ def template_failure(error: Exception) -> str:
             where = f"{frames[-1].filename}:{frames[-1].lineno}"
     what = f"{type(error).__name__}: {getattr(error, 'message', None) or error}"
     return f"{where}: {what}" if where else what
-
-
-def fragment_key(*parts) -> str:
-    return hashlib.sha256(pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
 def source_copy_path(document: Document) -> str:

@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from .cache import digest
 from .folding import fold
 from .index import Archive
 from .model import PARAGRAPH, Document
@@ -93,7 +94,7 @@ def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None) -> li
         key = ""
         if digest_of is not None:
             parts = [(d.path, digest_of[d.source.name]) for _, d in documents]
-            key = hashlib.sha256(json.dumps([FORMAT, count, number, parts]).encode("utf-8")).hexdigest()
+            key = digest(FORMAT, count, number, parts)
         blocks.append(Block(number, documents, key))
     return blocks
 

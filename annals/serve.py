@@ -20,11 +20,14 @@ import watchfiles
 from jinja2 import TemplateError
 
 from .fixity import MANIFEST
-from .pipeline import BuildOptions, BuildReport
+from .config import ConfigError
+from .pipeline import BuildOptions, SourceChanged, build
 from .render import template_failure
+from .write import UnsafeOutput
 
 LIVE = "/__annals__/"
 LIVE_TAG = b'<script src="/__annals__/live.js" defer></script>\n'
+EDITORS_LITTER = watchfiles.DefaultFilter()  # swap files, .git, __pycache__ and the like: not changes
 
 
 class LiveState:
@@ -86,7 +89,6 @@ def handler(site: Path, state: LiveState) -> type[http.server.SimpleHTTPRequestH
             self.send_response(200)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
             self.end_headers()
             self.wfile.write(data)
 
@@ -115,25 +117,21 @@ class Watched:
     def concerns(self, change, path: str) -> bool:
         """False for the site, its cache and staging trees (`.site.*` beside it) and editors' litter."""
         here = Path(os.path.abspath(path))
-        if here == self.output or here.is_relative_to(self.output):
+        if here.is_relative_to(self.output):
             return False
         if here.is_relative_to(self.output.parent) and here != self.output.parent:
             first = here.relative_to(self.output.parent).parts[0]
             if first.startswith(f".{self.output.name}."):
                 return False
-        return watchfiles.DefaultFilter()(change, path)
+        return EDITORS_LITTER(change, path)
 
 
 def serve(make_options: Callable[[], BuildOptions], root: Path, host: str = "127.0.0.1", port: int = 8000,
-          build: Callable[[BuildOptions], BuildReport] | None = None, say: Callable[[str], None] = print,
-          stop: threading.Event | None = None) -> None:
+          say: Callable[[str], None] = print, stop: threading.Event | None = None) -> None:
     """Build, serve on http://host:port/, and rebuild on every change until `stop` is set (or Ctrl-C)."""
-    from .pipeline import build as default_build
-
-    build = build or default_build
     stop = stop or threading.Event()
     state = LiveState()
-    options = _rebuild(make_options, build, state, say)
+    options = _rebuild(make_options, state, say)
     if options is None:
         raise SystemExit(2)  # nothing to serve: the first build failed before it knew its folders
     server = http.server.ThreadingHTTPServer((host, port), handler(options.output, state))
@@ -152,7 +150,7 @@ def serve(make_options: Callable[[], BuildOptions], root: Path, host: str = "127
                 # The first quiet moment after the watcher started: catch up with saves made before it
                 # was watching (a no-op when there were none).
                 caught_up = True
-                options = _rebuild(make_options, build, state, say) or options
+                options = _rebuild(make_options, state, say) or options
                 if Watched.of(options, root) != watched:
                     break  # the configuration moved a folder: watch the new ones
     except KeyboardInterrupt:
@@ -162,7 +160,7 @@ def serve(make_options: Callable[[], BuildOptions], root: Path, host: str = "127
         server.server_close()
 
 
-def _rebuild(make_options, build, state: LiveState, say) -> BuildOptions | None:
+def _rebuild(make_options, state: LiveState, say) -> BuildOptions | None:
     """One build; its outcome goes to the terminal and to the open pages. Returns the options it used
     (None when the configuration itself could not be read)."""
     started = time.monotonic()
@@ -174,8 +172,10 @@ def _rebuild(make_options, build, state: LiveState, say) -> BuildOptions | None:
     except Exception as error:  # noqa: BLE001 — any failure is shown; the last good site stays served
         if isinstance(error, TemplateError):
             message = template_failure(error)
+        elif isinstance(error, (ConfigError, UnsafeOutput, SourceChanged)):
+            message = str(error)  # ours: they say what is wrong and what to do
         else:
-            message = str(error) if str(error).startswith("annals") else f"{type(error).__name__}: {error}"
+            message = f"{type(error).__name__}: {error}"
         say(f"annals: build failed — {message}")
         state.failed(message)
         return options

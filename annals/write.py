@@ -179,20 +179,10 @@ class Staging:
             if written:
                 self.written.add(path)
 
-    def wrote(self, path: str, sha: str, key: str) -> None:
-        """Record a file another process wrote into the tree."""
-        self.produced[path], self.keys[path] = sha, key
-        self.written.add(path)
-
-    def copy(self, source: Path, relative: str, key: str = "") -> str:
-        """Copy a file into the tree unless the published copy came from the same `key`; its SHA-256."""
-        if self.unchanged(relative, key):
-            return self.produced[relative]
-        data = source.read_bytes()  # the checksum is of the very bytes written
-        write_file(safe_target(self.root, relative), data)
-        self.produced[relative], self.keys[relative] = hashlib.sha256(data).hexdigest(), key
-        self.written.add(relative)
-        return self.produced[relative]
+    def copy(self, source: Path, relative: str, key: str = "") -> None:
+        """Copy a file into the tree unless the published copy came from the same `key`."""
+        if not self.unchanged(relative, key):
+            self.write([Output(relative, source.read_bytes())], key)  # checksummed from the bytes written
 
     def finish(self) -> bool:
         """Remove reused files this build did not produce; True when the tree differs from the site."""

@@ -122,16 +122,21 @@ def test_random_rebuilds_equal_a_clean_build(tmp_path, seed, monkeypatch):
         assert tree(site) == tree(reference), history
 
 
-def test_a_rebuild_after_one_edit_rewrites_only_what_changed(tmp_path):
-    archive = Archive(tmp_path, documents=40)
+def rewritten_by_one_edit(tmp_path, documents: int, edited: int) -> tuple[list[str], dict]:
+    """Build, add a paragraph to one document, rebuild: the files whose inode or mtime changed, and all."""
+    archive = Archive(tmp_path, documents=documents)
     site = tmp_path / "site"
     build(archive.options(site))
     before = inodes(site)
-    edited = sorted(archive.source.glob("*.txt"))[5]
-    archive.write(edited.name, edited.read_text(encoding="utf-8") + NBSP + "Un paragraphe de plus.\n")
+    source = sorted(archive.source.glob("*.txt"))[edited]
+    archive.write(source.name, source.read_text(encoding="utf-8") + NBSP + "Un paragraphe de plus.\n")
     build(archive.options(site))
     after = inodes(site)
-    rewritten = sorted(p for p in after if after[p] != before.get(p))
+    return sorted(p for p in after if after[p] != before.get(p)), after
+
+
+def test_a_rebuild_after_one_edit_rewrites_only_what_changed(tmp_path):
+    rewritten, after = rewritten_by_one_edit(tmp_path, documents=40, edited=5)
     documents = [p for p in rewritten if p.count("/") == 2 and p.endswith(".html")]
     assert len(documents) == 1, rewritten  # the edited document's page; no other document page
     assert any(p.endswith(".source.txt") for p in rewritten)
@@ -141,16 +146,8 @@ def test_a_rebuild_after_one_edit_rewrites_only_what_changed(tmp_path):
 
 def test_an_edit_rewrites_the_search_files_of_one_block_only(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "BLOCK_DOCUMENTS", 4)  # 40 documents in 16 blocks
-    archive = Archive(tmp_path, documents=40)
-    site = tmp_path / "site"
-    build(archive.options(site))
-    before = inodes(site)
-    edited = sorted(archive.source.glob("*.txt"))[7]
-    archive.write(edited.name, edited.read_text(encoding="utf-8") + NBSP + "Un paragraphe de plus.\n")
-    build(archive.options(site))
-    after = inodes(site)
-    blocks = {p.rsplit("-", 1)[1] for p in after if p.startswith("search/t-") and after[p] != before.get(p)}
-    assert len(blocks) == 1, blocks
+    rewritten, after = rewritten_by_one_edit(tmp_path, documents=40, edited=7)
+    assert len({p.rsplit("-", 1)[1] for p in rewritten if p.startswith("search/t-")}) == 1, rewritten
     assert len({p.rsplit("-", 1)[1] for p in after if p.startswith("search/t-")}) == 16
 
 

@@ -70,19 +70,13 @@ def load_archive(root: Path, language: str = "fr", workers: int = 0) -> Loaded:
     Documents are read on every core (`workers`, 0 for one per core); the result does not depend on it.
     """
     paths, problems = find_sources(root)
+    jobs = [(path, source_name(root, path), language) for path in paths]
     documents = []
-    for document, found in load_sources(root, paths, language, workers):
+    for document, found in ordered_map(_load_job, jobs, workers):
         problems.extend(found)
         if document is not None:
             documents.append(document)
     return Loaded(tuple(documents), tuple(problems))
-
-
-def load_sources(root: Path, paths: list[Path], language: str = "fr",
-                 workers: int = 0) -> list[tuple[Document | None, list[Problem]]]:
-    """`load_document` for each path, in order, on every core where that pays."""
-    jobs = [(path, path.relative_to(root).as_posix(), language) for path in paths]
-    return list(ordered_map(_load_job, jobs, workers))
 
 
 def _load_job(job: tuple[Path, str, str]) -> tuple[Document | None, list[Problem]]:
