@@ -23,6 +23,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 try:
     import fcntl
@@ -65,9 +66,9 @@ class SourceEntry:
         return pickle.loads(self.blob)
 
 
-@dataclass(frozen=True)
-class OutputRecord:
-    """A published file: which inputs made it (`key`), its checksum, and its stat when written."""
+class OutputRecord(NamedTuple):
+    """A published file: which inputs made it (`key`), its checksum, and its stat when written.
+    (A named tuple: a site has tens of thousands of them, loaded on every build.)"""
 
     key: str
     sha256: str
@@ -189,13 +190,18 @@ class BuildCache:
 
     # Sources.
 
-    def sources(self) -> dict[str, SourceEntry]:
-        return {name: SourceEntry(*rest) for name, *rest in self.db.execute("SELECT * FROM sources")}
+    def sources(self, signatures: dict[str, str]):
+        """(name, entry) for each source stored with the signature it has now (`signatures`), one at a
+        time: the pickled blobs of a large archive are never all in memory at once."""
+        for name, signature_, digest_, blob in self.db.execute("SELECT * FROM sources"):
+            if signatures.get(name) == signature_ and not self.racy(signature_):
+                yield name, SourceEntry(signature_, digest_, blob)
 
     # Outputs.
 
     def outputs(self) -> dict[str, OutputRecord]:
-        return {path: OutputRecord(*rest) for path, *rest in self.db.execute("SELECT * FROM outputs")}
+        make = OutputRecord._make
+        return {row[0]: make(row[1:]) for row in self.db.execute("SELECT * FROM outputs")}
 
     def add_sources(self, entries: dict[str, SourceEntry]) -> None:
         """Keep what sources became as soon as they are read: true whatever the build does next."""

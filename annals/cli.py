@@ -5,13 +5,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from jinja2 import TemplateError
-
 from . import __version__
 from .config import ConfigError, load_config
-from .pipeline import BuildOptions, SourceChanged, build
+from .pipeline import BuildOptions, SourceChanged, TemplateFailed, build
 from .progress import TerminalProgress
-from .render import template_failure
 from .write import UnsafeOutput
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 1, 2
@@ -97,8 +94,8 @@ def run_build(args) -> int:
     except (UnsafeOutput, SourceChanged) as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
-    except TemplateError as error:
-        print(f"{template_failure(error)}\nannals: a template failed; nothing was published — the previous "
+    except TemplateFailed as error:
+        print(f"{error}\nannals: a template failed; nothing was published — the previous "
               "site is unchanged", file=sys.stderr)
         return EXIT_FAILED
     finally:

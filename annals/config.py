@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .loader.metadata import key_lines
+from .yamlkeys import key_lines
 
 CONFIG_FILE = "annals.yaml"
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}([_-][a-zA-Z0-9]{2,8})*$")

@@ -19,6 +19,7 @@ from .entities import EntityIndex
 from .i18n import format_iso, strings
 from .index import Archive, pad_date
 from .model import Document, Event
+from .write import Output
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,6 @@ class Site:
     base_url: str = ""  # ends with "/"; empty when the public address is not configured
     date_style: str = "long"
     media_marker: str = ""
-
-
-@dataclass(frozen=True)
-class Output:
-    """One file of the built site: its path under the output folder and its bytes."""
-
-    path: str
-    data: bytes
 
 
 def environment(template_dirs: list[Path]) -> Environment:

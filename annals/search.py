@@ -19,7 +19,7 @@ from .cache import digest
 from .folding import fold
 from .index import Archive
 from .model import PARAGRAPH, Document
-from .render import Output
+from .write import Output
 
 FORMAT = 2  # of the index files; part of each block's key
 SHARD_PREFIX = 3  # letters of a term that name its shard

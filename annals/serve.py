@@ -17,12 +17,10 @@ from pathlib import Path
 from typing import Callable
 
 import watchfiles
-from jinja2 import TemplateError
 
 from .fixity import MANIFEST
 from .config import ConfigError
-from .pipeline import BuildOptions, SourceChanged, build
-from .render import template_failure
+from .pipeline import BuildOptions, SourceChanged, TemplateFailed, build
 from .write import UnsafeOutput
 
 LIVE = "/__annals__/"
@@ -170,9 +168,7 @@ def _rebuild(make_options, state: LiveState, say) -> BuildOptions | None:
         before = _site_version(options)
         report = build(options)
     except Exception as error:  # noqa: BLE001 — any failure is shown; the last good site stays served
-        if isinstance(error, TemplateError):
-            message = template_failure(error)
-        elif isinstance(error, (ConfigError, UnsafeOutput, SourceChanged)):
+        if isinstance(error, (ConfigError, UnsafeOutput, SourceChanged, TemplateFailed)):
             message = str(error)  # ours: they say what is wrong and what to do
         else:
             message = f"{type(error).__name__}: {error}"

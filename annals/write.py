@@ -7,16 +7,23 @@ import hashlib
 import os
 import shutil
 import sys
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from .cache import OutputRecord
-from .render import Output
 
 MARKER = ".annals-site"  # marks a folder Annals built, so a rebuild may replace it
 RENAME_EXCHANGE = 2  # renameat2 flag (Linux 3.15+): swap two paths in one atomic step
 AT_FDCWD = -100
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site: its path under the output folder and its bytes."""
+
+    path: str
+    data: bytes
 
 
 class UnsafeOutput(ValueError):
@@ -203,7 +210,7 @@ class Staging:
                 records[path] = OutputRecord(self.keys.get(path, ""), sha, stat.st_size, stat.st_mtime_ns,
                                              stat.st_ino)
             else:
-                records[path] = replace(self.kept[path], key=self.keys.get(path, ""))
+                records[path] = self.kept[path]._replace(key=self.keys.get(path, ""))
         return records
 
     def publish(self) -> None:

@@ -150,6 +150,7 @@ def test_parallel_and_serial_builds_are_identical(tmp_path):
 
 def test_a_source_changed_during_the_build_is_not_published(tmp_path, make_sources, monkeypatch):
     """The verbatim copy must carry the checksum the page shows; a file edited mid-build stops the build."""
+    import annals.make as make
     import annals.pipeline as pipeline
 
     root = make_sources({"a.txt": "T\n" + NBSP + "p\n"})
@@ -157,13 +158,13 @@ def test_a_source_changed_during_the_build_is_not_published(tmp_path, make_sourc
     build_sources(root, output)
     before = tree(output)
     (root / "a.txt").write_text("T\n" + NBSP + "p, deuxième version\n", encoding="utf-8")  # read again
-    real_index = pipeline.index_entities
+    real_index = make.index_entities
 
     def edit_then_index(*args):
         (root / "a.txt").write_text("T\n" + NBSP + "p, modifié\n", encoding="utf-8")  # after it was read
         return real_index(*args)
 
-    monkeypatch.setattr(pipeline, "index_entities", edit_then_index)
+    monkeypatch.setattr(make, "index_entities", edit_then_index)
     with pytest.raises(pipeline.SourceChanged, match="a.txt: changed while the site was being built"):
         build_sources(root, output)
     assert tree(output) == before

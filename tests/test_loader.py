@@ -126,6 +126,18 @@ def test_symlink_out_of_the_source_folder_is_not_followed(tmp_path, make_sources
     assert problems[0].path == "link.txt" and "outside" in problems[0].message
 
 
+def test_sources_are_found_folder_by_folder_in_name_order(tmp_path, make_sources):
+    root = make_sources({"b.txt": TINY, "a.md": TINY, "z/y.txt": TINY, "c/x.txt": TINY, "c/d/w.txt": TINY,
+                         ".hidden/h.txt": TINY, ".dot.txt": TINY, "c/x.yaml": "url: u\n"})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "e.txt").write_text(TINY, encoding="utf-8")
+    (root / "linked").symlink_to(elsewhere, target_is_directory=True)
+    paths, problems = find_sources(root)
+    assert [p.relative_to(root).as_posix() for p in paths] == ["a.md", "b.txt", "c/x.txt", "c/d/w.txt", "z/y.txt"]
+    assert problems == []
+
+
 def test_invalid_dates_are_reported_with_file_and_line(make_sources):
     root = make_sources({"d.txt": "T\n" + NBSP + "Le 30 février 2024, rien.\n"})
     document, problems = load_document(root / "d.txt", "d.txt")

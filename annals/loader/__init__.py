@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import slugs
 from ..dates import find_dates
 from ..parallel import ordered_map
+from ..sources import FORMATS, SIDECAR, find_sources, source_name  # noqa: F401 — part of this package's interface
 from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, Source
 from .decode import Undecodable, decode, replace_forbidden
 from .markdown import read_markdown
@@ -16,52 +16,13 @@ from .metadata import MetadataError, checked, parse_yaml
 from .parts import Parts
 from .text import read_text
 
-READERS = {".txt": ("text", read_text), ".md": ("markdown", read_markdown),
-           ".markdown": ("markdown", read_markdown)}
-SIDECAR = ".yaml"
-# Files in the source folder that are configuration, not documents or sidecars.
-NOT_SOURCES = {"entities.yaml", "annals.yaml"}
+READERS = {"text": read_text, "markdown": read_markdown}  # by the format `sources.FORMATS` gives a suffix
 
 
 @dataclass(frozen=True)
 class Loaded:
     documents: tuple[Document, ...]
     problems: tuple[Problem, ...]
-
-
-def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
-    """Source files under `root`, sorted; symlinks leaving `root` and unknown files are reported."""
-    root_real = root.resolve()
-    top = os.fspath(root)
-    found, problems = [], []
-    for folder, dirs, files in os.walk(top, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/" if folder != top else ""
-        present = set(files)
-        for name in sorted(files):
-            if name.startswith(".") or name in NOT_SOURCES:
-                continue
-            full, rel = os.path.join(folder, name), prefix + name
-            stem, suffix = os.path.splitext(name)
-            suffix = suffix.lower()
-            if os.path.islink(full) and not Path(full).resolve().is_relative_to(root_real):
-                problems.append(Problem(rel, "is a symbolic link to a file outside the source folder; "
-                                             "not followed — copy the file in instead", severity="error"))
-                continue
-            if suffix in READERS:
-                found.append(Path(full))
-            elif suffix == SIDECAR and any(stem + s in present or stem + s.upper() in present for s in READERS):
-                continue
-            else:
-                problems.append(Problem(rel, f"is not a source document ({suffix or 'no extension'}); "
-                                             "ignored — sources are .txt or .md files", severity="error"))
-    return found, problems
-
-
-def source_name(root: Path, path: Path) -> str:
-    """A source's name (`path` as `find_sources` gives it): its path under the source folder, with
-    forward slashes."""
-    return os.fspath(path)[len(os.fspath(root)) + 1:].replace(os.sep, "/")
 
 
 def load_archive(root: Path, language: str = "fr", workers: int = 0) -> Loaded:
@@ -90,7 +51,8 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
     except OSError as error:
         return None, [Problem(name, f"could not be read ({error.strerror}) — check its permissions",
                               severity="error")]
-    form, reader = READERS[path.suffix.lower()]
+    form = FORMATS[path.suffix.lower()]
+    reader = READERS[form]
     try:
         decoded = decode(data)
     except Undecodable as error:

@@ -5,6 +5,8 @@ import datetime
 
 import yaml
 
+from ..yamlkeys import key_lines
+
 # key → accepted spellings; values are kept as text.
 KEYS = {
     "title": ("title",),
@@ -42,15 +44,6 @@ def parse_yaml(text: str, first_line: int = 1) -> dict:
         raise MetadataError(first_line, f"the YAML metadata must be a mapping of keys to values, "
                                         f"not a {type(data).__name__}")
     return data
-
-
-def key_lines(text: str, first_line: int) -> dict[str, int]:
-    """The source line of each top-level key of a YAML mapping, so notes can point at it."""
-    lines = {}
-    for offset, row in enumerate(text.split("\n")):
-        if row[:1] not in ("", " ", "\t", "#", "-") and ":" in row:
-            lines.setdefault(row.split(":", 1)[0].strip().strip("'\""), first_line + offset)
-    return lines
 
 
 def checked(data: dict, text: str = "", first_line: int = 1) -> tuple[dict, list[tuple[int, str]]]:

@@ -1,0 +1,218 @@
+"""Make the site, once the plan (pipeline.py) found something to do: load → index → render → write.
+
+Sources whose stat is unchanged come from the build cache, the others are read on every core; the archive,
+its entities and every page are built from them and written into a staging tree, which is published
+in one step when complete.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from . import theme
+from .cache import BuildCache, SourceEntry, digest
+from .entities import index_entities, read_gazetteer
+from .fixity import MANIFEST, manifest
+from .i18n import strings
+from .index import build_archive, newest_date
+from .loader import load_document
+from .model import Document, Problem
+from .parallel import Background, abandoned, ordered_map
+from .pipeline import (BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, _silent,
+                       source_date_epoch)
+from .render import (Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
+                     source_copy_path, template_failure)
+from .search import block_files, document_terms, meta_file, plan_blocks
+from .write import Output, Staging, write_outputs
+
+
+def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progress) -> BuildReport:
+    """Build the site `plan` describes into a staging tree, publish it, and record it in the cache."""
+    entries = _load(options, cache, plan.paths, plan.names, plan.signatures, progress)
+    documents = tuple(e.document for e in entries.values() if e.document is not None)
+    archive = build_archive(documents)
+    gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer)
+    entity_index = index_entities(gazetteer, archive.documents, archive.events_of)
+    problems = (tuple(plan.find_problems) + tuple(p for e in entries.values() for p in e.problems)
+                + tuple(gazetteer_problems))
+    renderer = Renderer(archive, site_of(options), theme.search_path(options.theme_root, "templates"),
+                        entity_index, fragments=cache.fragments, fragment_inputs=plan.inputs,
+                        document_digests={d.path: entries[d.source.name].digest for d in archive.documents})
+    staging = Staging(options.output, plan.intact, plan.others)
+    running: list[Background] = []
+    try:
+        report = _write_site(options, cache, staging, renderer, entries, plan.inputs, problems, running, progress)
+        if options.strict and report.problems:
+            staging.discard()
+            return report
+        if staging.finish():
+            staging.publish()
+        else:
+            staging.discard()  # every file is already published as it would be written
+    except BaseException as error:
+        for process in running:
+            process.wait()  # before the tree goes: nothing may write into it afterwards
+        staging.discard()
+        if isinstance(error, TemplateError):
+            raise TemplateFailed(template_failure(error)) from error
+        raise
+    report = replace(report, published=True)
+    cache.save(plan.state, report, set(plan.names), staging.records())
+    return report
+
+
+def site_of(options: BuildOptions) -> Site:
+    t = strings(options.language)
+    return Site(title=options.title or t["archive"], language=options.language, description=options.description,
+                base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
+                date_style=options.date_style, media_marker=options.media_marker or t["media_gap"])
+
+
+def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, renderer: Renderer,
+                entries: dict, inputs: str, problems: tuple, running: list, progress: Progress) -> BuildReport:
+    """Every file of the site into the staging tree: document pages on every core, then the search index
+    and the exports each in a process of their own while this one renders the index pages."""
+    archive, site = renderer.archive, renderer.site
+    page_inputs = digest(inputs, [(y.year, y.path) for y in archive.years])
+    pages = write_document_pages(renderer, staging, options.workers,
+                                 {d.path: digest(page_inputs, entries[d.source.name].digest, d.path)
+                                  for d in archive.documents}, progress)
+    progress("index pages, search index and exports", 0, 1)
+    terms = {name: e.terms for name, e in entries.items()}
+    blocks = plan_blocks(archive, {name: e.digest for name, e in entries.items()})
+    known = {b.key: cache.fragments.get(SEARCH_MEMO + b.key) for b in blocks}
+    search = Background(lambda: write_search_index(staging, archive, blocks, terms, known, os.getpid()),
+                        options.workers)
+    running.append(search)
+    exports = Background(lambda: staging.outcome(staging.write(
+        [events_json(archive), documents_json(archive), events_csv(archive), entities_json(renderer.entities)])),
+        options.workers)
+    running.append(exports)
+    pages = staging.write(renderer.index_pages()) + pages
+    report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
+                         problems=problems)
+    staging.write([Output("build-report.json", dump_json(report.as_data()))])
+    if site.base_url:  # the feed and the sitemap need absolute addresses
+        build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"
+        staging.write([renderer.feed(build_date), renderer.sitemap([p for p in pages if p != "404.html"])])
+    for relative, path in theme.static_files(theme.search_path(options.theme_root, "static")).items():
+        staging.write([Output(f"static/{relative}", path.read_bytes())])
+    for document in archive.documents:
+        staging.copy(options.source / document.source.name, source_copy_path(document), document.source.sha256)
+    outcome, learned = search.result()
+    staging.adopt(outcome)
+    staging.adopt(exports.result())
+    for key, summary in learned.items():
+        cache.fragments[SEARCH_MEMO + key] = summary
+    progress("writing", 0, 1)
+    check_source_copies(archive.documents, staging.produced)
+    staging.write([Output(MANIFEST, manifest(staging.produced))])
+    return report
+
+
+def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: list[str],
+          signatures: dict[str, str], progress: Progress = _silent) -> dict[str, Loaded]:
+    """Every source as what it became, in source order: from the cache where its signature is unchanged,
+    else read again (on every core) and put in the cache."""
+    read: dict[str, Loaded] = {}
+    for name, entry in cache.sources(signatures):
+        try:
+            read[name] = Loaded(entry.digest, *entry.read())
+        except Exception:  # noqa: BLE001 — a damaged entry: read the source again
+            pass
+    todo = [(path, name, options.language) for path, name in zip(paths, names) if name not in read]
+    batch: dict[str, SourceEntry] = {}
+    for (_, name, _), blob in zip(todo, ordered_map(_read_source, todo, options.workers)):
+        batch[name] = entry = SourceEntry.of(signatures[name], blob)
+        read[name] = Loaded(entry.digest, *entry.read())
+        progress("reading sources", len(read) - (len(names) - len(todo)), len(todo))
+        if len(batch) == 500:  # into the cache now, so the pickled bytes need not stay in memory
+            cache.add_sources(batch)
+            batch = {}
+    cache.add_sources(batch)
+    return {name: read[name] for name in names}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a source became: its document (None if it could not be read), problems and search terms."""
+
+    digest: str
+    document: Document | None
+    problems: tuple[Problem, ...]
+    terms: tuple
+
+
+def _read_source(job: tuple[Path, str, str]) -> bytes:
+    """Read one source (in a worker process): its document, problems and search terms, pickled."""
+    document, problems = load_document(*job)
+    terms = document_terms(document) if document is not None else ()
+    return pickle.dumps((document, tuple(problems), terms), pickle.HIGHEST_PROTOCOL)
+
+
+def check_source_copies(documents, checksums: dict[str, str]) -> None:
+    """The verbatim copies must be the bytes the pages were made from: the checksum each page shows."""
+    changed = [d.source.name for d in documents if checksums[source_copy_path(d)] != d.source.sha256]
+    if changed:
+        raise SourceChanged(f"{', '.join(changed[:5])}: changed while the site was being built; "
+                            "nothing was published — build again once the sources are settled")
+
+
+# What forked workers read: set just before the pool starts, inherited by each worker process.
+_RENDERING: dict = {}
+
+
+def write_document_pages(renderer: Renderer, staging: Staging, workers: int, keys: dict[str, str],
+                         progress: Progress = _silent) -> list[str]:
+    """Render and write each document page whose inputs changed (`keys`), on every core; the pages do
+    not depend on the split. Returns every document page's path."""
+    documents = renderer.archive.documents
+    todo = [i for i, d in enumerate(documents) if not staging.unchanged(d.path, keys[d.path])]
+    _RENDERING.update(renderer=renderer, root=staging.root, parent=os.getpid())
+    try:
+        for done, (path, sha) in enumerate(ordered_map(_write_document_page, todo, workers), 1):
+            staging.adopt({path: (sha, True, keys[path])})
+            progress("rendering documents", done, len(todo))
+    finally:
+        _RENDERING.clear()
+    return [d.path for d in documents]
+
+
+def _write_document_page(index: int) -> tuple[str, str]:
+    if abandoned(_RENDERING["parent"]):
+        os._exit(1)  # a worker whose build was killed: write nothing more into the abandoned staging tree
+    renderer = _RENDERING["renderer"]
+    [written] = write_outputs(_RENDERING["root"], [renderer.document(renderer.archive.documents[index])])
+    return written
+
+
+SEARCH_MEMO = "search-block:"  # fragments holding a search block's summary, by the block's key
+
+
+def write_search_index(staging: Staging, archive, blocks: list, terms: dict[str, tuple], known: dict,
+                       parent: int) -> tuple[dict, dict]:
+    """Write the search index into the staging tree (in a process of its own, beside the other pages).
+    A block whose key and files are unchanged is kept as published (`known`: its summary from the last
+    build). Returns what `Staging.adopt` needs to count the files in, and the summaries of new blocks."""
+    paths, summaries, learned = [], {}, {}
+    for block in blocks:
+        summary = json.loads(known[block.key]) if known.get(block.key) else None
+        if summary and all(staging.unchanged(path, block.key) for path in summary["files"]):
+            summaries[block.number] = summary
+            paths += summary["files"]
+            continue
+        outputs, summaries[block.number] = block_files(block, archive, terms)
+        for output in outputs:
+            if abandoned(parent):
+                os._exit(1)  # the build that started this process was killed: write nothing more
+            paths += staging.write([output], key=block.key)
+        learned[block.key] = json.dumps(summaries[block.number])
+    paths += staging.write([meta_file(archive, summaries)])
+    return staging.outcome(paths), learned
+
+

@@ -1,0 +1,69 @@
+"""The source folder → its source files: what is a document, what is a sidecar, what is reported.
+
+Kept apart from the readers: a rebuild first finds the sources and compares their stat with the last
+build's, and when nothing changed it never needs the readers (nor Jinja, Babel or Markdown).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .model import Problem
+
+FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}  # suffix → reader
+SIDECAR = ".yaml"
+# Files in the source folder that are configuration, not documents or sidecars.
+NOT_SOURCES = {"entities.yaml", "annals.yaml"}
+
+
+def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Source files under `root`, sorted; symlinks leaving `root` and unknown files are reported."""
+    root_real = root.resolve()
+    found, problems = [], []
+    for prefix, entries, error in _folders(os.fspath(root), ""):
+        if error is not None:
+            problems.append(Problem(prefix or ".", f"could not be read ({error.strerror}); its files were left out",
+                                    severity="error"))
+            continue
+        present = {e.name for e in entries}
+        for entry in entries:
+            name, rel = entry.name, prefix + entry.name
+            if name.startswith(".") or name in NOT_SOURCES:
+                continue
+            stem, suffix = os.path.splitext(name)
+            suffix = suffix.lower()
+            if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root_real):
+                problems.append(Problem(rel, "is a symbolic link to a file outside the source folder; "
+                                             "not followed — copy the file in instead", severity="error"))
+                continue
+            if suffix in FORMATS:
+                found.append(Path(entry.path))
+            elif suffix == SIDECAR and any(stem + s in present or stem + s.upper() in present for s in FORMATS):
+                continue
+            else:
+                problems.append(Problem(rel, f"is not a source document ({suffix or 'no extension'}); "
+                                             "ignored — sources are .txt or .md files", severity="error"))
+    return found, problems
+
+
+def _folders(folder: str, prefix: str):
+    """Each folder under `folder` (itself first, then its subfolders by name, hidden ones left out; linked
+    folders are not followed) as its prefix ("a/b/"), its other entries by name, and the error if it could
+    not be listed. One directory read per folder and no stat per file: the listing tells each entry's kind."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as error:
+        yield prefix, [], error
+        return
+    yield prefix, [e for e in entries if not e.is_dir()], None
+    for entry in entries:
+        if entry.is_dir() and not entry.name.startswith(".") and not entry.is_symlink():
+            yield from _folders(entry.path, f"{prefix}{entry.name}/")
+
+
+def source_name(root: Path, path: Path) -> str:
+    """A source's name (`path` as `find_sources` gives it): its path under the source folder, with
+    forward slashes."""
+    return os.fspath(path)[len(os.fspath(root)) + 1:].replace(os.sep, "/")
+
