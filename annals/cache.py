@@ -16,6 +16,7 @@ again with an empty cache).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -117,8 +118,10 @@ def signature(path: Path | str) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
 
 
+@functools.cache
 def code_version() -> str:
-    """A digest of Annals' own code and catalogues: a changed program never reuses old results."""
+    """A digest of Annals' own code and catalogues: a changed program never reuses old results. (Once
+    per process: the code a process runs does not change under it, even when its files do.)"""
     digest = hashlib.sha256(f"{__version__}:{FORMAT}".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):

@@ -143,6 +143,7 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
 
 
 def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
+    """Find the sources and stat them, digest the other inputs, and see which published files are intact."""
     paths, find_problems = find_sources(options.source)
     names = [source_name(options.source, path) for path in paths]
     reader = digest(code_version(), options.language)[:16]
