@@ -22,8 +22,8 @@ def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
     found, problems = [], []
     for prefix, entries, error in _folders(os.fspath(root), ""):
         if error is not None:
-            problems.append(Problem(prefix or ".", f"could not be read ({error.strerror}); its files were left out",
-                                    severity="error"))
+            problems.append(Problem(prefix.rstrip("/") or ".", f"could not be read ({error.strerror}); "
+                                    "its files were left out", severity="error"))
             continue
         present = {e.name for e in entries}
         for entry in entries:

@@ -1,5 +1,6 @@
 """The loader: the seed's text format, Markdown with front matter, sidecars, decoding."""
 import codecs
+import os
 
 from annals.loader import find_sources, load_archive, load_document
 from annals.loader.decode import decode
@@ -136,6 +137,24 @@ def test_sources_are_found_folder_by_folder_in_name_order(tmp_path, make_sources
     paths, problems = find_sources(root)
     assert [p.relative_to(root).as_posix() for p in paths] == ["a.md", "b.txt", "c/x.txt", "c/d/w.txt", "z/y.txt"]
     assert problems == []
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_and_the_rest_is_found(make_sources, monkeypatch):
+    import annals.sources
+
+    root = make_sources({"a.txt": TINY, "locked/b.txt": TINY, "open/c.txt": TINY})
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(annals.sources.os, "scandir", scandir)
+    paths, problems = find_sources(root)
+    assert [p.relative_to(root).as_posix() for p in paths] == ["a.txt", "open/c.txt"]
+    assert [(p.path, p.severity) for p in problems] == [("locked", "error")]
+    assert "could not be read (Permission denied)" in problems[0].message
 
 
 def test_invalid_dates_are_reported_with_file_and_line(make_sources):
