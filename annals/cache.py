@@ -200,16 +200,16 @@ class BuildCache:
             if signatures.get(name) == signature_ and not self.racy(signature_):
                 yield name, SourceEntry(signature_, digest_, blob)
 
+    def add_sources(self, entries: dict[str, SourceEntry]) -> None:
+        """Keep what sources became as soon as they are read: true whatever the build does next."""
+        self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
+                            [(name, e.signature, e.digest, e.blob) for name, e in entries.items()])
+
     # Outputs.
 
     def outputs(self) -> dict[str, OutputRecord]:
         make = OutputRecord._make
         return {row[0]: make(row[1:]) for row in self.db.execute("SELECT * FROM outputs")}
-
-    def add_sources(self, entries: dict[str, SourceEntry]) -> None:
-        """Keep what sources became as soon as they are read: true whatever the build does next."""
-        self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
-                            [(name, e.signature, e.digest, e.blob) for name, e in entries.items()])
 
     def save(self, state: str, report, names: set[str], outputs: dict[str, OutputRecord]) -> None:
         """Record a published build in one transaction: its sources (`names`; the others are dropped),

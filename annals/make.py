@@ -23,12 +23,11 @@ from .index import build_archive, newest_date
 from .loader import load_document
 from .model import Document, Problem
 from .parallel import Background, abandoned, ordered_map
-from .pipeline import (BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, _silent,
-                       source_date_epoch)
+from .pipeline import BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, source_date_epoch
 from .render import (Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
                      source_copy_path, template_failure)
 from .search import block_files, document_terms, meta_file, plan_blocks
-from .write import Output, Staging, write_outputs
+from .write import Output, Staging
 
 
 def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progress) -> BuildReport:
@@ -116,7 +115,7 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
 
 
 def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: list[str],
-          signatures: dict[str, str], progress: Progress = _silent) -> dict[str, Loaded]:
+          signatures: dict[str, str], progress: Progress) -> dict[str, Loaded]:
     """Every source as what it became, in source order: from the cache where its signature is unchanged,
     else read again (on every core) and put in the cache."""
     read: dict[str, Loaded] = {}
@@ -168,27 +167,28 @@ _RENDERING: dict = {}
 
 
 def write_document_pages(renderer: Renderer, staging: Staging, workers: int, keys: dict[str, str],
-                         progress: Progress = _silent) -> list[str]:
-    """Render and write each document page whose inputs changed (`keys`), on every core; the pages do
-    not depend on the split. Returns every document page's path."""
+                         progress: Progress) -> list[str]:
+    """Render each document page whose inputs changed (`keys`), on every core, and write those whose bytes
+    changed; the pages do not depend on the split. Returns every document page's path."""
     documents = renderer.archive.documents
-    todo = [i for i, d in enumerate(documents) if not staging.unchanged(d.path, keys[d.path])]
-    _RENDERING.update(renderer=renderer, root=staging.root, parent=os.getpid())
+    todo = [(i, keys[d.path]) for i, d in enumerate(documents) if not staging.unchanged(d.path, keys[d.path])]
+    _RENDERING.update(renderer=renderer, staging=staging, parent=os.getpid())
     try:
-        for done, (path, sha) in enumerate(ordered_map(_write_document_page, todo, workers), 1):
-            staging.adopt({path: (sha, True, keys[path])})
+        for done, outcome in enumerate(ordered_map(_write_document_page, todo, workers), 1):
+            staging.adopt(outcome)
             progress("rendering documents", done, len(todo))
     finally:
         _RENDERING.clear()
     return [d.path for d in documents]
 
 
-def _write_document_page(index: int) -> tuple[str, str]:
+def _write_document_page(job: tuple[int, str]) -> dict:
+    """Render one document page into the staging tree (in a worker): what `Staging.adopt` needs."""
     if abandoned(_RENDERING["parent"]):
         os._exit(1)  # a worker whose build was killed: write nothing more into the abandoned staging tree
-    renderer = _RENDERING["renderer"]
-    [written] = write_outputs(_RENDERING["root"], [renderer.document(renderer.archive.documents[index])])
-    return written
+    index, key = job
+    renderer, staging = _RENDERING["renderer"], _RENDERING["staging"]
+    return staging.outcome(staging.write([renderer.document(renderer.archive.documents[index])], key))
 
 
 SEARCH_MEMO = "search-block:"  # fragments holding a search block's summary, by the block's key

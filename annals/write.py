@@ -87,15 +87,6 @@ def write_file(target: Path, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def write_outputs(root: Path, outputs: Iterable[Output]) -> list[tuple[str, str]]:
-    """Write each output under `root` (never outside it); returns their paths and SHA-256, in order."""
-    written = []
-    for item in outputs:
-        write_file(safe_target(root, item.path), item.data)
-        written.append((item.path, hashlib.sha256(item.data).hexdigest()))
-    return written
-
-
 def scan_site(site: Path, records: dict[str, OutputRecord]) -> tuple[dict[str, OutputRecord], int]:
     """The files of a published site still as the last build left them (stat unchanged), and how many
     other files are there (edited, replaced or added since)."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import corpus
-from annals import search
+from annals import parallel, search
 from annals.cache import cache_dir
 from annals.pipeline import BuildOptions, build
 
@@ -144,6 +144,26 @@ def test_a_rebuild_after_one_edit_rewrites_only_what_changed(tmp_path):
     assert any(p.endswith(".source.txt") for p in rewritten)
     assert len(rewritten) < len(after) / 4, rewritten
     assert "static/annals.css" not in rewritten
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_pages_rendered_again_to_the_same_bytes_are_not_rewritten(tmp_path, monkeypatch, pooled):
+    """A change to a template no document page uses renders every page again (their key covers the whole
+    theme) but writes none of them: each keeps its file, inode and mtime — in this process, or in forked
+    workers (which must report back what they wrote)."""
+    if pooled:
+        monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    archive = Archive(tmp_path, documents=30)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    before = inodes(site)
+    base = (REPO / "templates" / "entity.html").read_text(encoding="utf-8")
+    archive.write("templates/entity.html", base + "<!-- a variant -->\n", archive.theme)
+    build(archive.options(site))
+    after = inodes(site)
+    pages = [p for p in after if p.endswith(".html") and p[:-5] + ".source.txt" in after]  # documents'
+    assert len(pages) == 30
+    assert [p for p in pages if after[p] != before[p]] == []
 
 
 def test_an_edit_rewrites_the_search_files_of_one_block_only(tmp_path, monkeypatch):
