@@ -84,6 +84,15 @@ def test_a_date_with_a_year_sets_the_year_for_what_follows():
     assert found.year == 2025
 
 
+def test_a_date_far_into_a_paragraph_keeps_its_year():
+    # The year of "1er juin 2024" lies past the search window opened at the earlier "12": the date was
+    # once read as "1er juin" and given the year in force (2020) instead of its own.
+    text = ("Les 12 délégations ont visité les usines et les fermes coopératives de la province, "
+            "puis le 1er juin 2024 elles sont reparties.")
+    found = find_dates(text, "fr", 2020)
+    assert [(m.iso, m.expression, m.year_inferred) for m in found.mentions] == [("2024-06-01", "1er juin 2024", False)]
+
+
 def test_impossible_dates_are_rejected_with_a_reason():
     found = find_dates("le 30 février 2024", "fr", None)
     assert not found.mentions

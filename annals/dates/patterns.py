@@ -39,7 +39,10 @@ class LanguagePatterns:
             trigger = self._next_trigger(text, lowered, start)
             if trigger < 0:
                 return
-            match = self.pattern.search(text, max(start, trigger - WINDOW_BEFORE), trigger + WINDOW_AFTER)
+            low, high = max(start, trigger - WINDOW_BEFORE), trigger + WINDOW_AFTER
+            match = self.pattern.search(text, low, high)
+            if match is not None and match.end() > high - REACH and high < len(text):
+                match = self.pattern.search(text, low)  # it may have been cut short by the window's end
             if match is None:
                 start = self._after_trigger(text, lowered, trigger)
                 continue
@@ -67,6 +70,9 @@ class LanguagePatterns:
 
 # How far around a trigger a date expression can reach: "depuis l'an 2024", "September 28th, 2024".
 WINDOW_BEFORE, WINDOW_AFTER = 40, 100
+# A match ending this close to its window's end may be a longer date cut short ("le 1er juin" of "le 1er
+# juin 2024"): it is looked for again without the window. Longer than any date expression.
+REACH = 60
 
 
 def _month_alternation(names: dict) -> str:
