@@ -4,6 +4,8 @@ One SQLite database in a folder beside the output (`.site.annals-cache/cache.sql
 - each source's stat signature and what it became (document, problems, search terms; pickled) with the
   digest of that;
 - each file of the published site: its SHA-256, its stat, and the key of the inputs it was made from;
+- each source's lines in the data files (events.json, events.csv, documents.json), by the key of what
+  they were made from;
 - parts of pages already rendered (a year of the timeline) and summaries of search blocks, by the digest
   of what they show;
 - the digest of everything else the last build read (code, settings, templates, gazetteer) and its report.
@@ -34,7 +36,7 @@ except ImportError:  # Windows has no fcntl: there, concurrent builds are not ke
 from . import __version__
 from .model import Document, Problem
 
-FORMAT = 5  # bump when the tables or the pickled classes change shape
+FORMAT = 6  # bump when the tables or the pickled classes change shape
 FILE = "cache.sqlite"
 # A source modified this close to (or after) the start of the build that read it may have changed again
 # without its stat changing (file systems with coarse clocks): it is read again rather than trusted.
@@ -43,6 +45,7 @@ RACY_NS = 2_000_000_000
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, signature TEXT, digest TEXT, blob BLOB);
+CREATE TABLE IF NOT EXISTS lines (name TEXT PRIMARY KEY, key TEXT, blob BLOB);
 CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, html TEXT);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, sha256 TEXT, size INTEGER,
                                     mtime_ns INTEGER, ino INTEGER);
@@ -139,8 +142,9 @@ def _remove(database: Path) -> None:
 class BuildCache:
     """The cache of one output folder. `BuildCache.open(output)`; `fresh=True` (--clean) starts empty."""
 
-    def __init__(self, connection: sqlite3.Connection, recorded_ns: int):
+    def __init__(self, connection: sqlite3.Connection, recorded_ns: int, path: Path):
         self.db = connection
+        self.path = path
         self.recorded_ns = recorded_ns  # when the last build started reading its sources; 0 for none
         self.started_ns = time.time_ns()
         self.fragments = Fragments(connection)
@@ -167,9 +171,15 @@ class BuildCache:
         db.executescript(SCHEMA)
         stored = dict(db.execute("SELECT key, value FROM meta"))
         if stored and stored.get("format") != str(FORMAT):
-            db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM outputs; DELETE FROM fragments;")
+            db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM outputs; DELETE FROM fragments; "
+                             "DELETE FROM lines;")
             stored = {}
-        return cls(db, int(stored.get("recorded_ns", 0)))
+        return cls(db, int(stored.get("recorded_ns", 0)), path)
+
+    def reopen(self) -> "BuildCache":
+        """A connection of its own to the same database, for a forked process: a connection must never
+        be used on both sides of a fork."""
+        return self._connect(self.path)
 
     def close(self) -> None:
         self.db.close()
@@ -202,8 +212,22 @@ class BuildCache:
 
     def add_sources(self, entries: dict[str, SourceEntry]) -> None:
         """Keep what sources became as soon as they are read: true whatever the build does next."""
-        self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
-                            [(name, e.signature, e.digest, e.blob) for name, e in entries.items()])
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
+                                [(name, e.signature, e.digest, e.blob) for name, e in entries.items()])
+
+    def lines(self, keys: dict[str, str]):
+        """(name, blob) for each source whose lines in the data files are stored under the key it has now
+        (`keys`, by source name), one at a time."""
+        for name, key, blob in self.db.execute("SELECT * FROM lines"):
+            if keys.get(name) == key:
+                yield name, blob
+
+    def add_lines(self, lines: dict[str, tuple[str, bytes]]) -> None:
+        """Keep sources' lines in the data files: name → (key, blob)."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO lines VALUES (?, ?, ?)",
+                                [(name, key, blob) for name, (key, blob) in lines.items()])
 
     # Outputs.
 
@@ -215,21 +239,29 @@ class BuildCache:
         """Record a published build in one transaction: its sources (`names`; the others are dropped),
         every file of the site, the fragments it used, the digest of all its inputs (`state`), its report."""
         db = self.db
-        db.execute("BEGIN")
-        try:
+        with self.transaction():
             self.fragments.save()
             db.execute("DELETE FROM outputs")
             db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                            [(p, r.key, r.sha256, r.size, r.mtime_ns, r.ino) for p, r in outputs.items()])
             known = {name for (name,) in db.execute("SELECT name FROM sources")}
             db.executemany("DELETE FROM sources WHERE name = ?", [(n,) for n in known - names])
+            stale = {name for (name,) in db.execute("SELECT name FROM lines")} - names
+            db.executemany("DELETE FROM lines WHERE name = ?", [(n,) for n in stale])
             meta = {"format": str(FORMAT), "state": state, "recorded_ns": str(self.started_ns),
                     "report": pickle.dumps(report, pickle.HIGHEST_PROTOCOL)}
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))
-            db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """Everything inside in one transaction: all of it is kept, or none."""
+        self.db.execute("BEGIN")
+        try:
+            yield
         except BaseException:
-            db.execute("ROLLBACK")
+            self.db.execute("ROLLBACK")
             raise
+        self.db.execute("COMMIT")
 
 
 class Fragments:

@@ -24,6 +24,11 @@ class Entity:
     links: tuple[str, ...] = ()
     path: str = ""  # "entities/kim-jong-un.html"
 
+    @property
+    def id(self) -> str:
+        """The entity's id in the data files and the timeline's filter: its page name, "kim-jong-un"."""
+        return self.path[len("entities/"):-len(".html")]
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -116,8 +121,12 @@ class Matcher:
         # First words, for a cheap test before the full expression runs.
         self.first_words = tuple({n.split()[0].split("'")[0] for n in names})
 
+    def may_name(self, text: str) -> bool:
+        """False when `text` surely names no entity (a cheap test: no name's first word is in it)."""
+        return self.pattern is not None and any(word in text for word in self.first_words)
+
     def find(self, text: str):
-        if self.pattern is None or not any(word in text for word in self.first_words):
+        if not self.may_name(text):
             return
         for match in self.pattern.finditer(text):
             yield match, self.by_spelling[_apostrophes(match.group(0))]
@@ -161,15 +170,16 @@ def index_entities(entities: tuple[Entity, ...], documents, events_of) -> Entity
     matcher = Matcher(entities)
     mentions, cut = defaultdict(list), {}
     for document in documents:
-        events = {e.paragraph: e for e in events_of(document)}
+        events = None
         for block in document.blocks:
-            if block.kind != PARAGRAPH or block.html:
+            if block.kind != PARAGRAPH or block.html or not matcher.may_name(block.text):
                 continue
             pieces = segments(block.text, matcher)
             named = [p for p in pieces if p.entity]
             if not named:
                 continue
             cut[(document.path, block.number)] = pieces
+            events = events if events is not None else {e.paragraph: e for e in events_of(document)}
             event = events.get(block.number)
             seen = set()
             for piece in named:

@@ -6,9 +6,11 @@ in one step when complete.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
+import sqlite3
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,8 +26,8 @@ from .loader import load_document
 from .model import Document, Problem
 from .parallel import Background, abandoned, ordered_map
 from .pipeline import BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, source_date_epoch
-from .render import (Renderer, Site, documents_json, dump_json, entities_json, events_csv, events_json,
-                     source_copy_path, template_failure)
+from .exports import DocumentLines, document_lines, dump_json, export_files
+from .render import Renderer, Site, source_copy_path, template_failure
 from .search import block_files, document_terms, meta_file, plan_blocks
 from .write import Output, Staging
 
@@ -88,9 +90,9 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     search = Background(lambda: write_search_index(staging, archive, blocks, terms, known, os.getpid()),
                         options.workers)
     running.append(search)
-    exports = Background(lambda: staging.outcome(staging.write(
-        [events_json(archive), documents_json(archive), events_csv(archive), entities_json(renderer.entities)])),
-        options.workers)
+    line_keys = {d.source.name: digest(entries[d.source.name].digest, d.path) for d in archive.documents}
+    exports = Background(lambda: write_exports(staging, archive, renderer.entities, line_keys, cache.reopen),
+                         options.workers)
     running.append(exports)
     pages = staging.write(renderer.index_pages()) + pages
     report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
@@ -105,9 +107,9 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
         staging.copy(options.source / document.source.name, source_copy_path(document), document.source.sha256)
     outcome, learned = search.result()
     staging.adopt(outcome)
-    staging.adopt(exports.result())
     for key, summary in learned.items():
         cache.fragments[SEARCH_MEMO + key] = summary
+    staging.adopt(exports.result())
     progress("writing", 0, 1)
     check_source_copies(archive.documents, staging.produced)
     staging.write([Output(MANIFEST, manifest(staging.produced))])
@@ -216,3 +218,25 @@ def write_search_index(staging: Staging, archive, blocks: list, terms: dict[str,
     return staging.outcome(paths), learned
 
 
+def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reopen) -> dict:
+    """Write the data files into the staging tree (in a process of its own). Each document's lines are
+    those the build cache keeps under the key they have now (`keys`, by source name), or are encoded anew
+    and kept; `reopen()` gives this process a connection of its own to the cache. Returns what
+    `Staging.adopt` needs."""
+    try:
+        cache = reopen()
+        known = {name: DocumentLines.loads(blob) for name, blob in cache.lines(keys)}
+    except sqlite3.Error:  # a damaged cache: the build finds it so too; here the lines are encoded anew
+        cache, known = None, {}
+    lines, learned = {}, {}
+    for document in archive.documents:
+        name = document.source.name
+        if name not in known:
+            known[name] = document_lines(document, archive.events_of(document), source_copy_path(document))
+            learned[name] = (keys[name], known[name].dumps())
+        lines[document.path] = known[name]
+    if cache:
+        with contextlib.suppress(sqlite3.Error):  # lines not kept are only encoded again next time
+            cache.add_lines(learned)
+        cache.close()
+    return staging.outcome(staging.write(export_files(archive, lines, entities)))

@@ -2,7 +2,9 @@
 since the last build), then load → index → render → write (make.py), and the report of what happened."""
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -139,7 +141,23 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
     # imports them (they took a third of a no-op rebuild's time).
     from .make import make_site
 
-    return make_site(options, cache, plan, progress)
+    with collector_paused():
+        return make_site(options, cache, plan, progress)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector off while the site is made, back as it was afterwards. A build holds
+    millions of objects (documents, blocks, events) and makes no garbage cycles worth collecting; each
+    full collection walked all of them again — a fifth of a rebuild's time at 10,000 documents. Memory is
+    freed by reference counting as before (measured on a cold build of 10,000 documents: the same peak)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:

@@ -1,8 +1,6 @@
 """Archive → HTML pages and data files: the Jinja environment and one function per page kind."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import traceback
 from collections import defaultdict
@@ -34,11 +32,22 @@ class Site:
     media_marker: str = ""
 
 
-def environment(template_dirs: list[Path]) -> Environment:
+def environment(template_dirs: list[Path], site: Site) -> Environment:
+    """The templates' environment, with the site's date filters. (Nothing in it refers back to the
+    Renderer: a cycle would keep the whole archive alive until the cycle collector ran.)"""
     env = Environment(loader=FileSystemLoader([str(d) for d in template_dirs]),
                       autoescape=select_autoescape(("html", "xml"), default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
+
+    def date_label(dated, language: str | None = None) -> str:
+        """An Event or DateMention formatted for the reader: "19 juin 2024", "juin 2025", "2025"."""
+        iso = dated.date if isinstance(dated, Event) else dated.iso
+        return format_iso(iso, dated.precision, language or site.language, site.date_style)
+
+    env.filters["date_label"] = date_label
+    env.filters["month_label"] = lambda month: format_iso(month, "month", site.language)
+    env.filters["iso_label"] = lambda iso, precision: format_iso(iso, precision, site.language, site.date_style)
     return env
 
 
@@ -54,11 +63,7 @@ class Renderer:
         self.fragment_inputs = fragment_inputs  # digest of the templates, settings and code they depend on
         self.entities = entities or EntityIndex((), {}, {})
         self.site = site
-        self.env = environment(template_dirs)
-        self.env.filters["date_label"] = self.date_label
-        self.env.filters["month_label"] = lambda month: format_iso(month, "month", site.language)
-        self.env.filters["iso_label"] = lambda iso, precision: format_iso(iso, precision, site.language,
-                                                                          site.date_style)
+        self.env = environment(template_dirs, site)
         self.t = strings(site.language)
         self._section_pages = {s.name: s for s in archive.sections}
         self._segments = defaultdict(dict)  # document path → paragraph number → segments naming entities
@@ -70,11 +75,6 @@ class Renderer:
         yield from group.whole_year
         for month in group.months:
             yield from month.events
-
-    def date_label(self, dated, language: str | None = None) -> str:
-        """An Event or DateMention formatted for the reader: "19 juin 2024", "juin 2025", "2025"."""
-        iso = dated.date if isinstance(dated, Event) else dated.iso
-        return format_iso(iso, dated.precision, language or self.site.language, self.site.date_style)
 
     def newest_event(self, document: Document) -> tuple:
         """Sort key: the document's newest event date (documents without events last), then path."""
@@ -155,9 +155,9 @@ class Renderer:
         """For each event, the ids of the entities its paragraph names; and the entities to filter by."""
         named = {}
         for (path, number), pieces in self.entities.segments.items():
-            named[(path, number)] = sorted({entity_id(p.entity) for p in pieces if p.entity})
+            named[(path, number)] = sorted({p.entity.id for p in pieces if p.entity})
         in_events = {name for e in self.archive.events for name in named.get((e.document_path, e.paragraph), ())}
-        choices = [(entity_id(e), e.name) for e in self.entities.entities if entity_id(e) in in_events]
+        choices = [(e.id, e.name) for e in self.entities.entities if e.id in in_events]
         return {"entities_of": lambda event: named.get((event.document_path, event.paragraph), ()),
                 "filter_entities": choices}
 
@@ -233,57 +233,3 @@ def json_ld(document: Document, events, site: Site) -> Markup:
                          for e in events]}
     text = json.dumps({k: v for k, v in data.items() if v not in (None, [])}, ensure_ascii=False, indent=1)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def entity_id(entity) -> str:
-    return entity.path[len("entities/"):-len(".html")]
-
-
-def entities_json(index: EntityIndex) -> Output:
-    items = [{"id": entity_id(e), "name": e.name, "kind": e.kind,
-              "aliases": list(e.aliases[1:]), "description": e.description, "links": list(e.links), "url": e.path,
-              "mentions": [{"document": m.document.id, "url": m.url, "date": m.date, "precision": m.precision,
-                            "paragraph": m.paragraph, "text": m.text} for m in index.mentions_of(e)]}
-             for e in index.entities]
-    return Output("entities.json", dump_json(items))
-
-
-def events_json(archive: Archive) -> Output:
-    items = [{"date": e.date, "precision": e.precision, "document": document_id(e.document_path),
-              "url": e.url, "anchor": e.anchor, "paragraph": e.paragraph, "expression": e.expression,
-              "year_inferred": e.year_inferred, "other_dates": [d.iso for d in e.other_dates],
-              "text": e.text} for e in archive.events]
-    return Output("events.json", dump_json(items))
-
-
-def documents_json(archive: Archive) -> Output:
-    items = [{"id": d.id, "title": d.title, "section": d.section, "subsection": d.subsection,
-              "url": d.path, "source": d.source.name, "source_copy": source_copy_path(d),
-              "sha256": d.source.sha256, "encoding": d.source.encoding, "language": d.language,
-              "paragraphs": len(d.paragraphs), "events": len(archive.events_of(d)),
-              "provenance": {"url": d.provenance.url, "retrieved": d.provenance.retrieved,
-                             "publisher": d.provenance.publisher, "published": d.provenance.published}}
-             for d in archive.documents]
-    return Output("documents.json", dump_json(items))
-
-
-def events_csv(archive: Archive) -> Output:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["date", "precision", "document", "url", "text"])
-    for e in archive.events:
-        writer.writerow([e.date, e.precision, document_id(e.document_path), e.url, e.text])
-    return Output("events.csv", buffer.getvalue().encode("utf-8"))
-
-
-def document_id(path: str) -> str:
-    return path[: -len(".html")]
-
-
-def dump_json(data) -> bytes:
-    """JSON with one list item per line: readable, diffable, and fast (the C encoder needs no indent)."""
-    if isinstance(data, list):
-        items = ",\n".join(json.dumps(item, ensure_ascii=False) for item in data)
-        return f"[\n{items}\n]\n".encode("utf-8")
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-

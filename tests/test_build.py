@@ -1,6 +1,8 @@
 """Whole builds: reproducible, atomic, safe about where they write, honest in their exit status."""
+import gc
 import json
 import os
+import weakref
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +10,11 @@ from pathlib import Path
 import pytest
 
 from annals.cli import main
+from annals.index import build_archive
+from annals.loader import load_archive
 from annals.pipeline import BuildOptions, build
+from annals.render import Renderer, Site
+from annals.theme import default_dir
 from annals.write import MARKER, UnsafeOutput, safe_target
 
 from conftest import NBSP, REPO, SEEDS, build_sources
@@ -214,3 +220,17 @@ def test_a_failure_while_the_index_is_written_elsewhere_leaves_nothing_behind(tm
     with pytest.raises(Exception):
         build_sources(source, tmp_path / "site", theme_root=theme, workers=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.annals-cache", "sources", "theme"]
+
+
+def test_a_renderer_is_freed_without_the_cycle_collector():
+    """Builds run with Python's cycle collector paused: nothing inside a Renderer may refer back to it
+    (a template filter bound to it did), or the whole archive it holds would stay in memory."""
+    renderer = Renderer(build_archive(load_archive(SEEDS).documents), Site(), [default_dir("templates")])
+    assert [page.path for page in renderer.index_pages()]
+    freed = weakref.ref(renderer)
+    gc.disable()
+    try:
+        del renderer
+        assert freed() is None
+    finally:
+        gc.enable()

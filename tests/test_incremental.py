@@ -1,4 +1,5 @@
 """Rebuilds with the build cache give exactly the site a clean build gives, and redo only what changed."""
+import gc
 import os
 import random
 import sqlite3
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 
 import corpus
-from annals import parallel, search
+from dataclasses import replace
+
+from annals import make, parallel, search
 from annals.cache import cache_dir
 from annals.pipeline import BuildOptions, build
 
@@ -171,6 +174,46 @@ def test_an_edit_rewrites_the_search_files_of_one_block_only(tmp_path, monkeypat
     rewritten, after = rewritten_by_one_edit(tmp_path, documents=40, edited=7)
     assert len({p.rsplit("-", 1)[1] for p in rewritten if p.startswith("search/t-")}) == 1, rewritten
     assert len({p.rsplit("-", 1)[1] for p in after if p.startswith("search/t-")}) == 16
+
+
+def test_an_edit_encodes_the_data_file_lines_of_that_document_only(tmp_path, monkeypatch):
+    """events.json, events.csv and documents.json are assembled from each document's lines, kept in the
+    build cache: after one edit only that document's are encoded again; a deleted source's are dropped."""
+    encoded = []
+    real = make.document_lines
+    monkeypatch.setattr(make, "document_lines",
+                        lambda document, *rest: encoded.append(document.source.name) or real(document, *rest))
+    archive = Archive(tmp_path, documents=12)
+    site = tmp_path / "site"
+    options = replace(archive.options(site), workers=1)  # the data files in this process, where it is seen
+    build(options)
+    assert len(encoded) == 12
+    encoded.clear()
+    target, gone = sorted(archive.source.glob("*.txt"))[3:5]
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Le 2 mai 2020, un ajout.\n")
+    build(options)
+    assert encoded == [target.name]
+    gone.unlink()
+    build(options)
+    assert encoded == [target.name]
+    database = sqlite3.connect(cache_dir(site) / "cache.sqlite")
+    assert sorted(name for (name,) in database.execute("SELECT name FROM lines")) == \
+        sorted(p.name for p in archive.source.glob("*.txt"))
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")
+
+
+def test_the_cycle_collector_is_as_it_was_after_a_build(tmp_path):
+    """Builds pause Python's cycle collector (it walked millions of objects for nothing) and put it back."""
+    archive = Archive(tmp_path, documents=3)
+    build(archive.options(tmp_path / "site"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build(archive.options(tmp_path / "other"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_a_rebuild_with_nothing_changed_writes_nothing(tmp_path):

@@ -1,0 +1,92 @@
+"""The archive as data: events.json, events.csv, documents.json and entities.json.
+
+Each document's items (its line in documents.json, and each of its events' line in events.json and row
+in events.csv) depend on that document alone — its content and its page path — so they are encoded once,
+kept between builds (`DocumentLines.dumps`/`loads`, by the build cache), and the files are assembled from
+them in the archive's order: after one document changed, a rebuild encodes that document's lines only.
+Lines are UTF-8 bytes, as they are written.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import pickle
+from dataclasses import dataclass
+
+from .entities import EntityIndex
+from .index import Archive
+from .model import Document, Event
+from .write import Output
+
+CSV_HEADER = b"date,precision,document,url,text\n"
+
+
+@dataclass(frozen=True)
+class DocumentLines:
+    """One document's share of the exports, encoded: its documents.json item, and for each of its events
+    (by paragraph number) the events.json item and the events.csv row."""
+
+    document: bytes
+    events: dict[int, tuple[bytes, bytes]]
+
+    def dumps(self) -> bytes:
+        return pickle.dumps((self.document, self.events), pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def loads(cls, blob: bytes) -> "DocumentLines":
+        return cls(*pickle.loads(blob))
+
+
+def document_lines(document: Document, events: tuple[Event, ...], source_copy: str) -> DocumentLines:
+    """Encode a document's items (`source_copy`: where the site keeps the verbatim copy of its source)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    lines = {}
+    for e in events:
+        item = {"date": e.date, "precision": e.precision, "document": document.id, "url": e.url,
+                "anchor": e.anchor, "paragraph": e.paragraph, "expression": e.expression,
+                "year_inferred": e.year_inferred, "other_dates": [d.iso for d in e.other_dates], "text": e.text}
+        writer.writerow([e.date, e.precision, document.id, e.url, e.text])
+        lines[e.paragraph] = (json.dumps(item, ensure_ascii=False).encode("utf-8"), buffer.getvalue().encode("utf-8"))
+        buffer.seek(0)
+        buffer.truncate()
+    item = {"id": document.id, "title": document.title, "section": document.section,
+            "subsection": document.subsection, "url": document.path, "source": document.source.name,
+            "source_copy": source_copy, "sha256": document.source.sha256, "encoding": document.source.encoding,
+            "language": document.language, "paragraphs": len(document.paragraphs), "events": len(events),
+            "provenance": {"url": document.provenance.url, "retrieved": document.provenance.retrieved,
+                           "publisher": document.provenance.publisher,
+                           "published": document.provenance.published}}
+    return DocumentLines(json.dumps(item, ensure_ascii=False).encode("utf-8"), lines)
+
+
+def export_files(archive: Archive, lines: dict[str, DocumentLines], entities: EntityIndex) -> list[Output]:
+    """The four data files, from each document's lines (`lines`, by page path): events in the archive's
+    chronological order, documents in page-path order."""
+    events = [lines[e.document_path].events[e.paragraph] for e in archive.events]
+    return [Output("events.json", json_list([item for item, _ in events])),
+            Output("documents.json", json_list([lines[d.path].document for d in archive.documents])),
+            Output("events.csv", b"".join([CSV_HEADER, *(row for _, row in events)])),
+            entities_json(entities)]
+
+
+def entities_json(index: EntityIndex) -> Output:
+    items = [{"id": e.id, "name": e.name, "kind": e.kind,
+              "aliases": list(e.aliases[1:]), "description": e.description, "links": list(e.links), "url": e.path,
+              "mentions": [{"document": m.document.id, "url": m.url, "date": m.date, "precision": m.precision,
+                            "paragraph": m.paragraph, "text": m.text} for m in index.mentions_of(e)]}
+             for e in index.entities]
+    return Output("entities.json", dump_json(items))
+
+
+def json_list(items: list[bytes]) -> bytes:
+    """A JSON list of items already encoded, one per line: readable, diffable."""
+    return b"[\n" + b",\n".join(items) + b"\n]\n"
+
+
+def dump_json(data) -> bytes:
+    """JSON with one list item per line: readable, diffable, and fast (the C encoder needs no indent)."""
+    if isinstance(data, list):
+        return json_list([json.dumps(item, ensure_ascii=False).encode("utf-8") for item in data])
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
