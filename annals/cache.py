@@ -1,8 +1,8 @@
 """The build cache: what the last build read and wrote, so that a rebuild redoes only what changed.
 
 One SQLite database in a folder beside the output (`.site.annals-cache/cache.sqlite` for `site/`):
-- each source's stat signature and what it became (document, problems, search terms; pickled) with the
-  digest of that;
+- each source's stat signature and what it became (document and problems; pickled) with the digest of
+  that, and its search terms;
 - each file of the published site: its SHA-256, its stat, and the key of the inputs it was made from;
 - each source's lines in the data files (events.json, events.csv, documents.json), by the key of what
   they were made from;
@@ -36,7 +36,7 @@ except ImportError:  # Windows has no fcntl: there, concurrent builds are not ke
 from . import __version__
 from .model import Document, Problem
 
-FORMAT = 6  # bump when the tables or the pickled classes change shape
+FORMAT = 7  # bump when the tables or the pickled classes change shape
 FILE = "cache.sqlite"
 # A source modified this close to (or after) the start of the build that read it may have changed again
 # without its stat changing (file systems with coarse clocks): it is read again rather than trusted.
@@ -44,7 +44,7 @@ RACY_NS = 2_000_000_000
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
-CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, signature TEXT, digest TEXT, blob BLOB);
+CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, signature TEXT, digest TEXT, blob BLOB, terms BLOB);
 CREATE TABLE IF NOT EXISTS lines (name TEXT PRIMARY KEY, key TEXT, blob BLOB);
 CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, html TEXT);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, sha256 TEXT, size INTEGER,
@@ -55,18 +55,20 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, sha256 TEXT
 @dataclass(frozen=True)
 class SourceEntry:
     """A source as a build read it: its stat signature, and what it became — the document (None if it
-    could not be read), the problems found, its search terms — pickled in `blob`, whose SHA-256 is
-    `digest`: the digest changes exactly when what the source became does."""
+    could not be read) and the problems found, pickled in `blob`, whose SHA-256 is `digest` (it changes
+    exactly when what the source became does); and its search terms, pickled apart in `terms` (derived
+    from the document, and read only by the search index, only for the blocks it writes again)."""
 
     signature: str  # of the source file and of its sidecar, and of the reader
     digest: str
     blob: bytes
+    terms: bytes = b""
 
     @classmethod
-    def of(cls, signature: str, blob: bytes) -> "SourceEntry":
-        return cls(signature, hashlib.sha256(blob).hexdigest(), blob)
+    def of(cls, signature: str, blob: bytes, terms: bytes) -> "SourceEntry":
+        return cls(signature, hashlib.sha256(blob).hexdigest(), blob, terms)
 
-    def read(self) -> tuple[Document | None, tuple[Problem, ...], tuple]:
+    def read(self) -> tuple[Document | None, tuple[Problem, ...]]:
         return pickle.loads(self.blob)
 
 
@@ -170,9 +172,9 @@ class BuildCache:
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(SCHEMA)
         stored = dict(db.execute("SELECT key, value FROM meta"))
-        if stored and stored.get("format") != str(FORMAT):
-            db.executescript("DELETE FROM meta; DELETE FROM sources; DELETE FROM outputs; DELETE FROM fragments; "
-                             "DELETE FROM lines;")
+        if stored and stored.get("format") != str(FORMAT):  # another version's tables: start again with ours
+            tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            db.executescript("".join(f"DROP TABLE {name};" for name in tables) + SCHEMA)
             stored = {}
         return cls(db, int(stored.get("recorded_ns", 0)), path)
 
@@ -206,15 +208,21 @@ class BuildCache:
     def sources(self, signatures: dict[str, str]):
         """(name, entry) for each source stored with the signature it has now (`signatures`), one at a
         time: the pickled blobs of a large archive are never all in memory at once."""
-        for name, signature_, digest_, blob in self.db.execute("SELECT * FROM sources"):
+        for name, signature_, digest_, blob in self.db.execute("SELECT name, signature, digest, blob FROM sources"):
             if signatures.get(name) == signature_ and not self.racy(signature_):
                 yield name, SourceEntry(signature_, digest_, blob)
+
+    def terms(self, digests: dict[str, str]):
+        """(name, search terms) for each source stored with the digest it has now (`digests`, by name)."""
+        for name, digest_, terms in self.db.execute("SELECT name, digest, terms FROM sources"):
+            if name in digests and digests[name] == digest_ and terms:
+                yield name, pickle.loads(terms)
 
     def add_sources(self, entries: dict[str, SourceEntry]) -> None:
         """Keep what sources became as soon as they are read: true whatever the build does next."""
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)",
-                                [(name, e.signature, e.digest, e.blob) for name, e in entries.items()])
+            self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+                                [(name, e.signature, e.digest, e.blob, e.terms) for name, e in entries.items()])
 
     def lines(self, keys: dict[str, str]):
         """(name, blob) for each source whose lines in the data files are stored under the key it has now

@@ -84,11 +84,11 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
                                  {d.path: digest(page_inputs, entries[d.source.name].digest, d.path)
                                   for d in archive.documents}, progress)
     progress("index pages, search index and exports", 0, 1)
-    terms = {name: e.terms for name, e in entries.items()}
-    blocks = plan_blocks(archive, {name: e.digest for name, e in entries.items()})
+    digests = {name: e.digest for name, e in entries.items()}
+    blocks = plan_blocks(archive, digests)
     known = {b.key: cache.fragments.get(SEARCH_MEMO + b.key) for b in blocks}
-    search = Background(lambda: write_search_index(staging, archive, blocks, terms, known, os.getpid()),
-                        options.workers)
+    search = Background(lambda: write_search_index(staging, archive, blocks, digests, known, cache.reopen,
+                                                   os.getpid()), options.workers)
     running.append(search)
     line_keys = {d.source.name: digest(entries[d.source.name].digest, d.path) for d in archive.documents}
     exports = Background(lambda: write_exports(staging, archive, renderer.entities, line_keys, cache.reopen),
@@ -128,8 +128,8 @@ def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: li
             pass
     todo = [(path, name, options.language) for path, name in zip(paths, names) if name not in read]
     batch: dict[str, SourceEntry] = {}
-    for (_, name, _), blob in zip(todo, ordered_map(_read_source, todo, options.workers)):
-        batch[name] = entry = SourceEntry.of(signatures[name], blob)
+    for (_, name, _), (blob, terms) in zip(todo, ordered_map(_read_source, todo, options.workers)):
+        batch[name] = entry = SourceEntry.of(signatures[name], blob, terms)
         read[name] = Loaded(entry.digest, *entry.read())
         progress("reading sources", len(read) - (len(names) - len(todo)), len(todo))
         if len(batch) == 500:  # into the cache now, so the pickled bytes need not stay in memory
@@ -141,19 +141,19 @@ def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: li
 
 @dataclass(frozen=True)
 class Loaded:
-    """What a source became: its document (None if it could not be read), problems and search terms."""
+    """What a source became: its document (None if it could not be read) and problems."""
 
     digest: str
     document: Document | None
     problems: tuple[Problem, ...]
-    terms: tuple
 
 
-def _read_source(job: tuple[Path, str, str]) -> bytes:
-    """Read one source (in a worker process): its document, problems and search terms, pickled."""
+def _read_source(job: tuple[Path, str, str]) -> tuple[bytes, bytes]:
+    """Read one source (in a worker process): its document and problems, and its search terms, pickled."""
     document, problems = load_document(*job)
     terms = document_terms(document) if document is not None else ()
-    return pickle.dumps((document, tuple(problems), terms), pickle.HIGHEST_PROTOCOL)
+    return (pickle.dumps((document, tuple(problems)), pickle.HIGHEST_PROTOCOL),
+            pickle.dumps(terms, pickle.HIGHEST_PROTOCOL))
 
 
 def check_source_copies(documents, checksums: dict[str, str]) -> None:
@@ -196,19 +196,25 @@ def _write_document_page(job: tuple[int, str]) -> dict:
 SEARCH_MEMO = "search-block:"  # fragments holding a search block's summary, by the block's key
 
 
-def write_search_index(staging: Staging, archive, blocks: list, terms: dict[str, tuple], known: dict,
-                       parent: int) -> tuple[dict, dict]:
+def write_search_index(staging: Staging, archive, blocks: list, digests: dict[str, str], known: dict,
+                       reopen, parent: int) -> tuple[dict, dict]:
     """Write the search index into the staging tree (in a process of its own, beside the other pages).
     A block whose key and files are unchanged is kept as published (`known`: its summary from the last
-    build). Returns what `Staging.adopt` needs to count the files in, and the summaries of new blocks."""
-    paths, summaries, learned = [], {}, {}
+    build); the others are written from their documents' search terms, which the build cache keeps
+    (`reopen()` gives this process a connection of its own to it; `digests`: what each source became).
+    Returns what `Staging.adopt` needs to count the files in, and the summaries of new blocks."""
+    paths, summaries, learned, todo = [], {}, {}, []
     for block in blocks:
         summary = json.loads(known[block.key]) if known.get(block.key) else None
         if summary and all(staging.unchanged(path, block.key) for path in summary["files"]):
             summaries[block.number] = summary
             paths += summary["files"]
-            continue
-        outputs, summaries[block.number] = block_files(block, archive, terms)
+        else:
+            todo.append(block)
+    wanted = {d.source.name: digests[d.source.name] for block in todo for _, d in block.documents}
+    terms = _stored_terms(reopen, wanted) if wanted else {}
+    for block in todo:
+        outputs, summaries[block.number] = block_files(block, archive, terms)  # terms not stored are found anew
         for output in outputs:
             if abandoned(parent):
                 os._exit(1)  # the build that started this process was killed: write nothing more
@@ -216,6 +222,18 @@ def write_search_index(staging: Staging, archive, blocks: list, terms: dict[str,
         learned[block.key] = json.dumps(summaries[block.number])
     paths += staging.write([meta_file(archive, summaries)])
     return staging.outcome(paths), learned
+
+
+def _stored_terms(reopen, digests: dict[str, str]) -> dict[str, tuple]:
+    """The search terms the build cache keeps for these sources (by name, with their digests)."""
+    try:
+        cache = reopen()
+        try:
+            return dict(cache.terms(digests))
+        finally:
+            cache.close()
+    except sqlite3.Error:  # a damaged cache: the build finds it so too; here the terms are found anew
+        return {}
 
 
 def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reopen) -> dict:

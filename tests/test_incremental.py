@@ -1,6 +1,7 @@
 """Rebuilds with the build cache give exactly the site a clean build gives, and redo only what changed."""
 import gc
 import os
+import pickle
 import random
 import sqlite3
 import subprocess
@@ -14,7 +15,7 @@ import corpus
 from dataclasses import replace
 
 from annals import make, parallel, search
-from annals.cache import cache_dir
+from annals.cache import BuildCache, SourceEntry, cache_dir
 from annals.pipeline import BuildOptions, build
 
 from conftest import NBSP, REPO
@@ -203,6 +204,34 @@ def test_an_edit_encodes_the_data_file_lines_of_that_document_only(tmp_path, mon
     assert tree(site) == tree(tmp_path / "reference")
 
 
+def test_search_terms_come_from_the_cache_or_are_found_anew(tmp_path, monkeypatch):
+    """A block of the search index written again takes its documents' terms from the build cache (found
+    when each source was read); terms the cache lacks are found again from the document."""
+    monkeypatch.setattr(search, "BLOCK_DOCUMENTS", 4)  # 12 documents in 4 blocks
+    found = []
+    real = search.document_terms
+    monkeypatch.setattr(search, "document_terms", lambda document: found.append(document.source.name) or real(document))
+    archive = Archive(tmp_path, documents=12)
+    site = tmp_path / "site"
+    options = replace(archive.options(site), workers=1)  # the index in this process, where it is seen
+    build(options)
+    sources = sorted(archive.source.glob("*.txt"))
+    archive.write(sources[2].name, sources[2].read_text(encoding="utf-8") + NBSP + "Un ajout.\n")
+    build(options)
+    assert found == []
+    database = sqlite3.connect(cache_dir(site) / "cache.sqlite")
+    with database:
+        database.execute("UPDATE sources SET terms = NULL")
+    database.close()
+    archive.write(sources[5].name, sources[5].read_text(encoding="utf-8") + NBSP + "Un autre ajout.\n")
+    build(options)
+    block = search.block_of(sources[5].name, 4)
+    assert sorted(found) == sorted(p.name for p in sources if p != sources[5] and search.block_of(p.name, 4) == block)
+    assert found
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")
+
+
 def test_the_cycle_collector_is_as_it_was_after_a_build(tmp_path):
     """Builds pause Python's cycle collector (it walked millions of objects for nothing) and put it back."""
     archive = Archive(tmp_path, documents=3)
@@ -260,6 +289,23 @@ def test_a_corrupt_cache_is_replaced_and_the_build_goes_on(tmp_path):
     assert sqlite3.connect(database).execute("SELECT count(*) FROM sources").fetchone()[0] == 6
     build(archive.options(tmp_path / "reference"), clean=True)
     assert tree(site) == tree(tmp_path / "reference")
+
+
+def test_a_cache_of_another_format_is_started_again_with_this_one(tmp_path):
+    """Tables an older Annals made (another shape) are dropped and made anew, not half reused."""
+    folder = cache_dir(tmp_path / "site")
+    folder.mkdir()
+    old = sqlite3.connect(folder / "cache.sqlite")
+    old.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);"
+                      "CREATE TABLE sources (name TEXT PRIMARY KEY, signature TEXT, digest TEXT, blob BLOB);"
+                      "INSERT INTO meta VALUES ('format', '1'); INSERT INTO sources VALUES ('a.txt', 's', 'd', x'00');")
+    old.close()
+    cache = BuildCache.open(tmp_path / "site")
+    assert list(cache.sources({"a.txt": "s"})) == []
+    entry = SourceEntry.of("s", b"document", pickle.dumps(((1, "paix 1"),)))
+    cache.add_sources({"b.txt": entry})
+    assert list(cache.terms({"b.txt": entry.digest})) == [("b.txt", ((1, "paix 1"),))]
+    cache.close()
 
 
 def test_a_source_rewritten_with_the_same_size_and_mtime_is_read_again(tmp_path):
