@@ -251,10 +251,13 @@ def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reo
         name = document.source.name
         if name not in known:
             known[name] = document_lines(document, archive.events_of(document), source_copy_path(document))
-            learned[name] = (keys[name], known[name].dumps())
+            if cache:
+                learned[name] = (keys[name], known[name].dumps())
         lines[document.path] = known[name]
+        if learned and (len(learned) == 500 or document is archive.documents[-1]):
+            with contextlib.suppress(sqlite3.Error):  # lines not kept are only encoded again next time
+                cache.add_lines(learned)  # now, so the encoded lines need not stay in memory
+            learned = {}
     if cache:
-        with contextlib.suppress(sqlite3.Error):  # lines not kept are only encoded again next time
-            cache.add_lines(learned)
         cache.close()
     return staging.outcome(staging.write(export_files(archive, lines, entities)))
