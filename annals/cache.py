@@ -150,6 +150,7 @@ class BuildCache:
         self.recorded_ns = recorded_ns  # when the last build started reading its sources; 0 for none
         self.started_ns = time.time_ns()
         self.fragments = Fragments(connection)
+        self.fresh = False  # opened empty on purpose (--clean): nothing kept from earlier builds may be used
 
     @classmethod
     def open(cls, output: Path, fresh: bool = False) -> "BuildCache":
@@ -159,10 +160,12 @@ class BuildCache:
         if fresh:
             _remove(path)
         try:
-            return cls._connect(path)
+            cache = cls._connect(path)
         except (sqlite3.DatabaseError, ValueError):
             _remove(path)  # corrupt or from another version: start again, nothing is lost
-            return cls._connect(path)
+            cache = cls._connect(path)
+        cache.fresh = fresh
+        return cache
 
     @classmethod
     def _connect(cls, path: Path) -> "BuildCache":

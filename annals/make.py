@@ -118,14 +118,18 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
 
 def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: list[str],
           signatures: dict[str, str], progress: Progress) -> dict[str, Loaded]:
-    """Every source as what it became, in source order: from the cache where its signature is unchanged,
-    else read again (on every core) and put in the cache."""
-    read: dict[str, Loaded] = {}
-    for name, entry in cache.sources(signatures):
-        try:
-            read[name] = Loaded(entry.digest, *entry.read())
-        except Exception:  # noqa: BLE001 — a damaged entry: read the source again
-            pass
+    """Every source as what it became, in source order: where its signature is unchanged, as the last
+    build in this process left it (`annals serve` builds again and again) or from the build cache; else
+    read again (on every core) and put in the cache."""
+    read = _loaded_before(options.source, cache, signatures)
+    if len(read) < len(names):
+        for name, entry in cache.sources(signatures):
+            if name in read:
+                continue
+            try:
+                read[name] = Loaded(entry.digest, *entry.read())
+            except Exception:  # noqa: BLE001 — a damaged entry: read the source again
+                pass
     todo = [(path, name, options.language) for path, name in zip(paths, names) if name not in read]
     batch: dict[str, SourceEntry] = {}
     for (_, name, _), (blob, terms) in zip(todo, ordered_map(_read_source, todo, options.workers)):
@@ -136,7 +140,20 @@ def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: li
             cache.add_sources(batch)
             batch = {}
     cache.add_sources(batch)
+    _LAST.update(source=options.source, loaded={name: (signatures[name], read[name]) for name in names})
     return {name: read[name] for name in names}
+
+
+# What the last build in this process loaded: its source folder, and by source name the signature and what
+# the source became. Trusted exactly as the build cache's entries are: same signature, not racy.
+_LAST: dict = {}
+
+
+def _loaded_before(source: Path, cache: BuildCache, signatures: dict[str, str]) -> dict[str, Loaded]:
+    if cache.fresh or _LAST.get("source") != source:
+        return {}
+    return {name: loaded for name, (signature, loaded) in _LAST["loaded"].items()
+            if signatures.get(name) == signature and not cache.racy(signature)}
 
 
 @dataclass(frozen=True)

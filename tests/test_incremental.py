@@ -232,6 +232,25 @@ def test_search_terms_come_from_the_cache_or_are_found_anew(tmp_path, monkeypatc
     assert tree(site) == tree(tmp_path / "reference")
 
 
+def test_a_build_reuses_what_the_last_build_in_its_process_loaded(tmp_path, monkeypatch):
+    """`annals serve` builds again and again in one process: sources whose signature is unchanged are
+    taken as the last build left them, not unpickled from the build cache again; --clean uses nothing."""
+    archive = Archive(tmp_path, documents=8)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    unpickled = []
+    real = SourceEntry.read
+    monkeypatch.setattr(SourceEntry, "read", lambda entry: unpickled.append(entry) or real(entry))
+    target = sorted(archive.source.glob("*.txt"))[2]
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Un ajout.\n")
+    build(archive.options(site))
+    assert len(unpickled) == 1  # the edited source, read again; none of the others
+    unpickled.clear()
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert len(unpickled) == 8  # every source read again
+    assert tree(site) == tree(tmp_path / "reference")
+
+
 def test_the_cycle_collector_is_as_it_was_after_a_build(tmp_path):
     """Builds pause Python's cycle collector (it walked millions of objects for nothing) and put it back."""
     archive = Archive(tmp_path, documents=3)
