@@ -31,7 +31,7 @@ def babel_locale(language: str) -> Locale:
         return Locale.parse("en_GB")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)  # every day of 180 years: a large archive's dates are formatted once each
 def format_iso(iso: str, precision: str, language: str, style: str = "long") -> str:
     """"2024-06-19"/day → "19 juin 2024"; "2025-06"/month → "juin 2025"; "2025"/year → "2025"."""
     locale = babel_locale(language)

@@ -94,11 +94,28 @@ class Renderer:
 
     def sections(self) -> Iterator[Output]:
         for section in self.archive.sections:
-            yield self.page("section.html", section.path, section=section, subsection=None,
-                            documents=section.documents, events_of=self.archive.events_of)
+            yield self.section_page(section, None)
             for subsection in section.subsections:
-                yield self.page("section.html", subsection.path, section=section, subsection=subsection,
-                                documents=subsection.documents, events_of=self.archive.events_of)
+                yield self.section_page(section, subsection)
+
+    def section_page(self, section, subsection) -> Output:
+        """A section's or subsection's page. With what each document became known (`document_digests`),
+        a page listing the same documents is rendered once and then taken from `fragments`."""
+        path, documents = (subsection.path, subsection.documents) if subsection else (section.path, section.documents)
+        key = ""
+        if self.document_digests:
+            listed = [(s.name, s.path, len(s.documents)) for s in section.subsections] if subsection is None else []
+            key = digest(self.fragment_inputs, [(y.year, y.path) for y in self.archive.years], path, section.name,
+                         subsection.name if subsection else None, listed,
+                         [(d.path, self.document_digests[d.path]) for d in documents])
+            html = self.fragments.get(key)
+            if html is not None:
+                return Output(path, html.encode("utf-8"))
+        page = self.page("section.html", path, section=section, subsection=subsection, documents=documents,
+                         events_of=self.archive.events_of)
+        if key:
+            self.fragments[key] = page.data.decode("utf-8")
+        return page
 
     def documents(self) -> Iterator[Output]:
         for document in self.archive.documents:

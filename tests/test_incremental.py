@@ -1,5 +1,6 @@
 """Rebuilds with the build cache give exactly the site a clean build gives, and redo only what changed."""
 import gc
+import json
 import os
 import pickle
 import random
@@ -248,6 +249,31 @@ def test_a_build_reuses_what_the_last_build_in_its_process_loaded(tmp_path, monk
     unpickled.clear()
     build(archive.options(tmp_path / "reference"), clean=True)
     assert len(unpickled) == 8  # every source read again
+    assert tree(site) == tree(tmp_path / "reference")
+
+
+def test_an_edit_renders_again_only_the_section_pages_that_list_the_document(tmp_path, monkeypatch):
+    from annals.render import Renderer
+
+    rendered = []
+    real = Renderer.page
+    monkeypatch.setattr(Renderer, "page", lambda self, template, path, **context:
+                        rendered.append((template, path)) or real(self, template, path, **context))
+    archive = Archive(tmp_path, documents=40)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    sections = sorted(path for template, path in rendered if template == "section.html")
+    assert len(sections) > 4
+    rendered.clear()
+    source = sorted(archive.source.glob("*.txt"))[5]
+    text = source.read_text(encoding="utf-8")
+    archive.write(source.name, text + NBSP + "Le 2 mai 2020, un ajout.\n")
+    build(archive.options(site))
+    again = [path for template, path in rendered if template == "section.html"]
+    (url,) = [d["url"] for d in json.loads((site / "documents.json").read_text(encoding="utf-8"))
+              if d["source"] == source.name]
+    assert again == [url.rsplit("/", 1)[0] + "/index.html"]  # the one page that lists the document
+    build(archive.options(tmp_path / "reference"), clean=True)
     assert tree(site) == tree(tmp_path / "reference")
 
 
