@@ -1,6 +1,7 @@
 """Archive → HTML pages and data files: the Jinja environment and one function per page kind."""
 from __future__ import annotations
 
+import functools
 import json
 import traceback
 from collections import defaultdict
@@ -66,6 +67,7 @@ class Renderer:
         self.env = environment(template_dirs, site)
         self.t = strings(site.language)
         self._section_pages = {s.name: s for s in archive.sections}
+        self._year_digests: dict[str, str] = {}  # year → digest of what it shows
         self._segments = defaultdict(dict)  # document path → paragraph number → segments naming entities
         for (path, number), pieces in self.entities.segments.items():
             self._segments[path][number] = pieces
@@ -140,13 +142,13 @@ class Renderer:
             yield self.page("entity.html", entity.path, entity=entity, mentions=self.entities.mentions_of(entity))
 
     def timeline(self) -> Output:
-        filters = self._timeline_filters()
+        filters = self.timeline_filters
         sections = [self.year_section(group, "", None, filters) for group in self.archive.years]
         return self.page("timeline.html", "timeline.html", year_sections=sections, year=None,
                          filter_entities=filters["filter_entities"])
 
     def year_pages(self) -> Iterator[Output]:
-        filters = self._timeline_filters()
+        filters = self.timeline_filters
         for group in self.archive.years:
             section = self.year_section(group, slugs.root_prefix(group.path), group, filters)
             yield self.page("timeline.html", group.path, year_sections=[section], year=group,
@@ -155,12 +157,7 @@ class Renderer:
     def year_section(self, group, root: str, year, filters: dict) -> Markup:
         """One year of the timeline as HTML; the same year with the same events is rendered once and
         then taken from `fragments` (kept between builds by the build cache)."""
-        entities = [filters["entities_of"](e) for e in self.year_events(group)]
-        if self.document_digests:  # what each document became stands for its events: cheaper to hash
-            shown = sorted({(e.document_path, self.document_digests[e.document_path]) for e in self.year_events(group)})
-        else:
-            shown = group
-        key = digest(self.fragment_inputs, group.year, shown, root, year is not None, entities)
+        key = digest(self.fragment_inputs, self.year_shown(group), root, year is not None)
         html = self.fragments.get(key)
         if html is None:
             html = self.env.get_template("_timeline_year.html").render(
@@ -168,7 +165,21 @@ class Renderer:
             self.fragments[key] = html
         return Markup(html)
 
-    def _timeline_filters(self) -> dict:
+    def year_shown(self, group) -> str:
+        """A digest of what a year of the timeline shows (the same on the timeline and on the year's page):
+        its events — by what their documents became, cheaper to hash — and the entities they name."""
+        if group.year not in self._year_digests:
+            events = list(self.year_events(group))
+            entities = [self.timeline_filters["entities_of"](e) for e in events]
+            if self.document_digests:
+                shown = sorted({(e.document_path, self.document_digests[e.document_path]) for e in events})
+            else:
+                shown = group
+            self._year_digests[group.year] = digest(group.year, shown, entities)
+        return self._year_digests[group.year]
+
+    @functools.cached_property
+    def timeline_filters(self) -> dict:
         """For each event, the ids of the entities its paragraph names; and the entities to filter by."""
         named = {}
         for (path, number), pieces in self.entities.segments.items():
