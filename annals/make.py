@@ -1,8 +1,8 @@
 """Make the site, once the plan (pipeline.py) found something to do: load → index → render → write.
 
-Sources whose stat is unchanged come from the build cache, the others are read on every core; the archive,
-its entities and every page are built from them and written into a staging tree, which is published
-in one step when complete.
+Sources whose stat is unchanged are taken as the last build in this process left them or from the build
+cache, the others are read on every core; the archive, its entities and every page are built from them and
+written into a staging tree, which is published in one step when complete.
 """
 from __future__ import annotations
 

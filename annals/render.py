@@ -68,6 +68,7 @@ class Renderer:
         self.t = strings(site.language)
         self._section_pages = {s.name: s for s in archive.sections}
         self._year_digests: dict[str, str] = {}  # year → digest of what it shows
+        self._menu_years = [(y.year, y.path) for y in archive.years]  # every page's menu links to them
         self._segments = defaultdict(dict)  # document path → paragraph number → segments naming entities
         for (path, number), pieces in self.entities.segments.items():
             self._segments[path][number] = pieces
@@ -101,22 +102,27 @@ class Renderer:
                 yield self.section_page(section, subsection)
 
     def section_page(self, section, subsection) -> Output:
-        """A section's or subsection's page. With what each document became known (`document_digests`),
-        a page listing the same documents is rendered once and then taken from `fragments`."""
+        """A section's or subsection's page: the documents it lists, and a section's subsections."""
         path, documents = (subsection.path, subsection.documents) if subsection else (section.path, section.documents)
-        key = ""
-        if self.document_digests:
-            listed = [(s.name, s.path, len(s.documents)) for s in section.subsections] if subsection is None else []
-            key = digest(self.fragment_inputs, [(y.year, y.path) for y in self.archive.years], path, section.name,
-                         subsection.name if subsection else None, listed,
-                         [(d.path, self.document_digests[d.path]) for d in documents])
-            html = self.fragments.get(key)
-            if html is not None:
-                return Output(path, html.encode("utf-8"))
-        page = self.page("section.html", path, section=section, subsection=subsection, documents=documents,
-                         events_of=self.archive.events_of)
-        if key:
-            self.fragments[key] = page.data.decode("utf-8")
+        listed = [(s.name, s.path, len(s.documents)) for s in section.subsections] if subsection is None else []
+        return self.rendered_once(
+            path, lambda: (section.name, subsection.name if subsection else None, listed,
+                           [(d.path, self.document_digests[d.path]) for d in documents]),
+            lambda: self.page("section.html", path, section=section, subsection=subsection, documents=documents,
+                              events_of=self.archive.events_of))
+
+    def rendered_once(self, path: str, shows, render) -> Output:
+        """A page that is rendered (`render()`) once for what it shows — `shows()`, described by what its
+        documents became, with the years in the menu and the build's inputs — and then taken from
+        `fragments`. Rendered every time when what documents became is not known."""
+        if not self.document_digests:
+            return render()
+        key = digest(self.fragment_inputs, self._menu_years, path, shows())
+        html = self.fragments.get(key)
+        if html is not None:
+            return Output(path, html.encode("utf-8"))
+        page = render()
+        self.fragments[key] = page.data.decode("utf-8")
         return page
 
     def documents(self) -> Iterator[Output]:
@@ -139,7 +145,11 @@ class Renderer:
         yield self.page("entities.html", "entities/index.html", groups=self.entities.by_kind(),
                         mentions_of=self.entities.mentions_of)
         for entity in self.entities.entities:
-            yield self.page("entity.html", entity.path, entity=entity, mentions=self.entities.mentions_of(entity))
+            mentions = self.entities.mentions_of(entity)
+            yield self.rendered_once(
+                entity.path, lambda: (entity, [(m.document.path, self.document_digests[m.document.path], m.paragraph)
+                                               for m in mentions]),
+                lambda: self.page("entity.html", entity.path, entity=entity, mentions=mentions))
 
     def timeline(self) -> Output:
         filters = self.timeline_filters

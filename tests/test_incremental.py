@@ -277,6 +277,33 @@ def test_an_edit_renders_again_only_the_section_pages_that_list_the_document(tmp
     assert tree(site) == tree(tmp_path / "reference")
 
 
+def test_an_edit_renders_again_only_the_entity_pages_that_mention_the_document(tmp_path, monkeypatch):
+    from annals.render import Renderer
+
+    rendered = []
+    real = Renderer.page
+    monkeypatch.setattr(Renderer, "page", lambda self, template, path, **context:
+                        rendered.append((template, path)) or real(self, template, path, **context))
+    archive = Archive(tmp_path, documents=30)
+    archive.write("entities.yaml", ENTITIES)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    assert len([path for template, path in rendered if template == "entity.html"]) == 2
+    rendered.clear()
+    source = sorted(archive.source.glob("*.txt"))[4]
+    archive.write(source.name, source.read_text(encoding="utf-8") + NBSP + "À Pyongyang, le 2 mai 2020.\n")
+    build(archive.options(site))
+    again = {path for template, path in rendered if template == "entity.html"}
+    (document,) = [d["id"] for d in json.loads((site / "documents.json").read_text(encoding="utf-8"))
+                   if d["source"] == source.name]
+    mentioning = {e["url"] for e in json.loads((site / "entities.json").read_text(encoding="utf-8"))
+                  if any(m["document"] == document for m in e["mentions"])}
+    assert "entities/pyongyang.html" in again
+    assert again == mentioning, (again, mentioning)
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")
+
+
 def test_the_cycle_collector_is_as_it_was_after_a_build(tmp_path):
     """Builds pause Python's cycle collector (it walked millions of objects for nothing) and put it back."""
     archive = Archive(tmp_path, documents=3)
