@@ -6,8 +6,8 @@ One SQLite database in a folder beside the output (`.site.annals-cache/cache.sql
 - each file of the published site: its SHA-256, its stat, and the key of the inputs it was made from;
 - each source's lines in the data files (events.json, events.csv, documents.json), by the key of what
   they were made from;
-- parts of pages already rendered (a year of the timeline) and summaries of search blocks, by the digest
-  of what they show;
+- pages and parts of pages already rendered (a year of the timeline, a section's or an entity's page) and
+  summaries of search blocks, by the digest of what they show;
 - the digest of everything else the last build read (code, settings, templates, gazetteer) and its report.
 
 The cache only ever saves work: every entry is checked against the file it describes (a stat that differs
