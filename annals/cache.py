@@ -218,7 +218,7 @@ class BuildCache:
     def terms(self, digests: dict[str, str]):
         """(name, search terms) for each source stored with the digest it has now (`digests`, by name)."""
         for name, digest_, terms in self.db.execute("SELECT name, digest, terms FROM sources"):
-            if name in digests and digests[name] == digest_ and terms:
+            if digests.get(name) == digest_ and terms:
                 yield name, pickle.loads(terms)
 
     def add_sources(self, entries: dict[str, SourceEntry]) -> None:
@@ -255,10 +255,9 @@ class BuildCache:
             db.execute("DELETE FROM outputs")
             db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                            [(p, r.key, r.sha256, r.size, r.mtime_ns, r.ino) for p, r in outputs.items()])
-            known = {name for (name,) in db.execute("SELECT name FROM sources")}
-            db.executemany("DELETE FROM sources WHERE name = ?", [(n,) for n in known - names])
-            stale = {name for (name,) in db.execute("SELECT name FROM lines")} - names
-            db.executemany("DELETE FROM lines WHERE name = ?", [(n,) for n in stale])
+            for table in ("sources", "lines"):  # what sources no longer there left behind
+                stale = {name for (name,) in db.execute(f"SELECT name FROM {table}")} - names
+                db.executemany(f"DELETE FROM {table} WHERE name = ?", [(name,) for name in stale])
             meta = {"format": str(FORMAT), "state": state, "recorded_ns": str(self.started_ns),
                     "report": pickle.dumps(report, pickle.HIGHEST_PROTOCOL)}
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))

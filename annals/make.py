@@ -79,7 +79,7 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     """Every file of the site into the staging tree: document pages on every core, then the search index
     and the exports each in a process of their own while this one renders the index pages."""
     archive, site = renderer.archive, renderer.site
-    page_inputs = digest(inputs, [(y.year, y.path) for y in archive.years])
+    page_inputs = digest(inputs, renderer.menu_years)
     pages = write_document_pages(renderer, staging, options.workers,
                                  {d.path: digest(page_inputs, entries[d.source.name].digest, d.path)
                                   for d in archive.documents}, progress)

@@ -68,7 +68,7 @@ class Renderer:
         self.t = strings(site.language)
         self._section_pages = {s.name: s for s in archive.sections}
         self._year_digests: dict[str, str] = {}  # year → digest of what it shows
-        self._menu_years = [(y.year, y.path) for y in archive.years]  # every page's menu links to them
+        self.menu_years = [(y.year, y.path) for y in archive.years]  # every page's menu links to them
         self._segments = defaultdict(dict)  # document path → paragraph number → segments naming entities
         for (path, number), pieces in self.entities.segments.items():
             self._segments[path][number] = pieces
@@ -117,13 +117,16 @@ class Renderer:
         `fragments`. Rendered every time when what documents became is not known."""
         if not self.document_digests:
             return render()
-        key = digest(self.fragment_inputs, self._menu_years, path, shows())
+        key = digest(self.fragment_inputs, self.menu_years, path, shows())
+        return Output(path, self.fragment(key, lambda: render().data.decode("utf-8")).encode("utf-8"))
+
+    def fragment(self, key: str, render) -> str:
+        """The HTML kept under `key` in `fragments`, or `render()`ed and kept there."""
         html = self.fragments.get(key)
-        if html is not None:
-            return Output(path, html.encode("utf-8"))
-        page = render()
-        self.fragments[key] = page.data.decode("utf-8")
-        return page
+        if html is None:
+            html = render()
+            self.fragments[key] = html
+        return html
 
     def documents(self) -> Iterator[Output]:
         for document in self.archive.documents:
@@ -168,12 +171,8 @@ class Renderer:
         """One year of the timeline as HTML; the same year with the same events is rendered once and
         then taken from `fragments` (kept between builds by the build cache)."""
         key = digest(self.fragment_inputs, self.year_shown(group), root, year is not None)
-        html = self.fragments.get(key)
-        if html is None:
-            html = self.env.get_template("_timeline_year.html").render(
-                site=self.site, t=self.t, root=root, group=group, year=year, entities_of=filters["entities_of"])
-            self.fragments[key] = html
-        return Markup(html)
+        return Markup(self.fragment(key, lambda: self.env.get_template("_timeline_year.html").render(
+            site=self.site, t=self.t, root=root, group=group, year=year, entities_of=filters["entities_of"])))
 
     def year_shown(self, group) -> str:
         """A digest of what a year of the timeline shows (the same on the timeline and on the year's page):

@@ -252,13 +252,19 @@ def test_a_build_reuses_what_the_last_build_in_its_process_loaded(tmp_path, monk
     assert tree(site) == tree(tmp_path / "reference")
 
 
-def test_an_edit_renders_again_only_the_section_pages_that_list_the_document(tmp_path, monkeypatch):
+@pytest.fixture
+def rendered(monkeypatch) -> list:
+    """(template, path) of each page rendered from here on (not taken from the cache)."""
     from annals.render import Renderer
 
-    rendered = []
+    pages = []
     real = Renderer.page
     monkeypatch.setattr(Renderer, "page", lambda self, template, path, **context:
-                        rendered.append((template, path)) or real(self, template, path, **context))
+                        pages.append((template, path)) or real(self, template, path, **context))
+    return pages
+
+
+def test_an_edit_renders_again_only_the_section_pages_that_list_the_document(tmp_path, rendered):
     archive = Archive(tmp_path, documents=40)
     site = tmp_path / "site"
     build(archive.options(site))
@@ -277,13 +283,7 @@ def test_an_edit_renders_again_only_the_section_pages_that_list_the_document(tmp
     assert tree(site) == tree(tmp_path / "reference")
 
 
-def test_an_edit_renders_again_only_the_entity_pages_that_mention_the_document(tmp_path, monkeypatch):
-    from annals.render import Renderer
-
-    rendered = []
-    real = Renderer.page
-    monkeypatch.setattr(Renderer, "page", lambda self, template, path, **context:
-                        rendered.append((template, path)) or real(self, template, path, **context))
+def test_an_edit_renders_again_only_the_entity_pages_that_mention_the_document(tmp_path, rendered):
     archive = Archive(tmp_path, documents=30)
     archive.write("entities.yaml", ENTITIES)
     site = tmp_path / "site"
