@@ -1,4 +1,7 @@
 """The indexer: unique paths, event anchors, sections and the timeline."""
+import sys
+import types
+
 from annals.index import build_archive
 from annals.loader import load_archive
 from annals.slugs import relative, slug, unique
@@ -11,6 +14,16 @@ def test_slugs_are_readable_ascii():
     assert slug("../../etc/passwd") == "etc-passwd"
     assert slug("!!!", "000_fallback") == "000-fallback"
     assert len(slug("mot " * 100)) <= 80
+
+
+def test_slugs_do_not_depend_on_which_transliterator_is_installed(monkeypatch):
+    """python-slugify prefers Unidecode when it is importable; page addresses must not change with it."""
+    before = [slug(title) for title in ("Le monde et la Corée", "Kim Jong Un à Pyongyang", "Ærøskøbing")]
+    fake = types.ModuleType("unidecode")
+    fake.unidecode = lambda text: "".join(c if c.isascii() else "x" for c in text)
+    monkeypatch.setitem(sys.modules, "unidecode", fake)
+    assert [slug(title) for title in ("Le monde et la Corée", "Kim Jong Un à Pyongyang", "Ærøskøbing")] == before
+    assert before == ["le-monde-et-la-coree", "kim-jong-un-a-pyongyang", "aeroskobing"]
 
 
 def test_unique_adds_a_numbered_suffix():
