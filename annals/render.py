@@ -7,7 +7,7 @@ import traceback
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, MutableMapping
+from typing import Callable, Iterator, MutableMapping, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
 from markupsafe import Markup
@@ -18,7 +18,7 @@ from .entities import EntityIndex
 from .i18n import format_iso, strings
 from .index import Archive, pad_date
 from .model import Document, Event
-from .write import Output
+from .write import Output, in_chunks
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,14 @@ class Renderer:
         """Sort key: the document's newest event date (documents without events last), then path."""
         return max((e.date for e in self.archive.events_of(document)), default=""), document.path
 
-    def page(self, template: str, path: str, **context) -> Output:
-        html = self.env.get_template(template).render(
-            site=self.site, t=self.t, root=slugs.root_prefix(path), page_path=path,
-            years=self.archive.years, **context)
-        return Output(path, html.encode("utf-8"))
+    def page(self, template: str, path: str, in_pieces: bool = False, **context) -> Output:
+        """A page of the site; `in_pieces`: rendered as it is written, for a page too large to hold whole."""
+        compiled = self.env.get_template(template)
+        context.update(site=self.site, t=self.t, root=slugs.root_prefix(path), page_path=path,
+                       years=self.archive.years)
+        if in_pieces:
+            return Output(path, pieces=in_chunks(part.encode("utf-8") for part in compiled.generate(context)))
+        return Output(path, compiled.render(context).encode("utf-8"))
 
     def home(self) -> Output:
         latest = sorted(self.archive.documents, key=self.newest_event, reverse=True)[:10]
@@ -155,9 +158,11 @@ class Renderer:
                 lambda: self.page("entity.html", entity.path, entity=entity, mentions=mentions))
 
     def timeline(self) -> Output:
+        """Every year of the timeline on one page (18 MB of HTML at 10,000 documents): each year is rendered
+        or taken from the fragments when the page is written, and the page written as it is rendered."""
         filters = self.timeline_filters
-        sections = [self.year_section(group, "", None, filters) for group in self.archive.years]
-        return self.page("timeline.html", "timeline.html", year_sections=sections, year=None,
+        sections = OnDemand(self.archive.years, lambda group: self.year_section(group, "", None, filters))
+        return self.page("timeline.html", "timeline.html", in_pieces=True, year_sections=sections, year=None,
                          filter_entities=filters["filter_entities"])
 
     def year_pages(self) -> Iterator[Output]:
@@ -232,6 +237,22 @@ class Renderer:
     def all_pages(self) -> Iterator[Output]:
         yield from self.index_pages()
         yield from self.documents()
+
+
+class OnDemand(Sequence):
+    """`make(item)` for each of `items`, made only when a template comes to it: a long list of large
+    parts (the years of the timeline) is never all in memory at once."""
+
+    def __init__(self, items: Sequence, make: Callable):
+        self._items, self._make = items, make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._make(item) for item in self._items[index]]
+        return self._make(self._items[index])
 
 
 def template_failure(error: Exception) -> str:

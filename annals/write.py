@@ -9,7 +9,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .cache import OutputRecord
 
@@ -20,10 +20,26 @@ AT_FDCWD = -100
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the built site: its path under the output folder and its bytes."""
+    """One file of the built site: its path under the output folder and its bytes — or, for a file too
+    large to hold whole (the timeline, the data files of a big archive), its bytes piece by piece, each
+    written as it comes (`pieces`, read once)."""
 
     path: str
-    data: bytes
+    data: bytes = b""
+    pieces: Iterable[bytes] | None = None
+
+
+def in_chunks(pieces: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """Small pieces of bytes joined into chunks of about `size` bytes: fewer writes, little memory."""
+    chunk, length = [], 0
+    for piece in pieces:
+        chunk.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield b"".join(chunk)
+            chunk, length = [], 0
+    if chunk:
+        yield b"".join(chunk)
 
 
 class UnsafeOutput(ValueError):
@@ -154,16 +170,39 @@ class Staging:
         """Write each output whose bytes differ from the published file's; returns their paths, in order."""
         paths = []
         for item in outputs:
-            sha = hashlib.sha256(item.data).hexdigest()
-            record = self.kept.get(item.path)
-            if record is None or record.sha256 != sha:
-                write_file(safe_target(self.root, item.path), item.data)
-                self.written.add(item.path)
+            if item.pieces is not None:
+                sha = self._write_pieces(item)
+            else:
+                sha = hashlib.sha256(item.data).hexdigest()
+                record = self.kept.get(item.path)
+                if record is None or record.sha256 != sha:
+                    write_file(safe_target(self.root, item.path), item.data)
+                    self.written.add(item.path)
             self.produced[item.path] = sha
             if key:
                 self.keys[item.path] = key
             paths.append(item.path)
         return paths
+
+    def _write_pieces(self, item: Output) -> str:
+        """Write an output given piece by piece into a file beside its place, checksumming as it goes;
+        it takes the place of the published file's link only if its bytes differ. Returns the SHA-256."""
+        target = safe_target(self.root, item.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(f".{target.name}.part")
+        checksum = hashlib.sha256()
+        with open(part, "wb") as file:
+            for piece in item.pieces:
+                checksum.update(piece)
+                file.write(piece)
+        sha = checksum.hexdigest()
+        record = self.kept.get(item.path)
+        if record is not None and record.sha256 == sha:
+            part.unlink()
+        else:
+            os.replace(part, target)  # the link's place only: the published file itself is untouched
+            self.written.add(item.path)
+        return sha
 
     def outcome(self, paths: list[str]) -> dict[str, tuple[str, bool, str]]:
         """For files written by another process: path → (SHA-256, written, key), for `adopt` in this one."""

@@ -1,5 +1,6 @@
 """Rebuilds with the build cache give exactly the site a clean build gives, and redo only what changed."""
 import gc
+import hashlib
 import json
 import os
 import pickle
@@ -16,8 +17,9 @@ import corpus
 from dataclasses import replace
 
 from annals import make, parallel, search
-from annals.cache import BuildCache, SourceEntry, cache_dir
+from annals.cache import BuildCache, OutputRecord, SourceEntry, cache_dir
 from annals.pipeline import BuildOptions, build
+from annals.write import Output, Staging
 
 from conftest import NBSP, REPO
 
@@ -169,6 +171,32 @@ def test_pages_rendered_again_to_the_same_bytes_are_not_rewritten(tmp_path, monk
     pages = [p for p in after if p.endswith(".html") and p[:-5] + ".source.txt" in after]  # documents'
     assert len(pages) == 30
     assert [p for p in pages if after[p] != before[p]] == []
+    written_in_pieces = ["timeline.html", "events.json", "events.csv", "documents.json"]
+    assert [p for p in written_in_pieces if after[p] != before[p]] == []  # made again, the same bytes
+
+
+def test_a_file_written_in_pieces_takes_its_place_only_when_its_bytes_change(tmp_path):
+    """Large files (the timeline, the data files) are written as they are made, beside their place in
+    the staging tree: the published file is never written through, and no partial file is left."""
+    site = tmp_path / "site"
+    first = Staging(site)
+    first.write([Output("data/big.json", pieces=iter([b"[1,", b"2]"]))])
+    assert first.produced["data/big.json"] == hashlib.sha256(b"[1,2]").hexdigest()
+    first.publish()
+    published = site / "data" / "big.json"
+    kept = {"data/big.json": OutputRecord("", first.produced["data/big.json"], 5, 0, 0)}
+    same = Staging(site, kept)
+    same.write([Output("data/big.json", pieces=iter([b"[1", b",2]"]))])
+    assert (same.root / "data" / "big.json").stat().st_ino == published.stat().st_ino  # still the link
+    assert not same.written
+    same.discard()
+    other = Staging(site, kept)
+    other.write([Output("data/big.json", pieces=iter([b"[3]"]))])
+    assert published.read_bytes() == b"[1,2]"  # the published file is untouched until the swap
+    assert other.written == {"data/big.json"}
+    assert sorted(p.name for p in (other.root / "data").iterdir()) == ["big.json"]
+    other.publish()
+    assert published.read_bytes() == b"[3]"
 
 
 def test_an_edit_rewrites_the_search_files_of_one_block_only(tmp_path, monkeypatch):
