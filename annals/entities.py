@@ -9,13 +9,13 @@ from pathlib import Path
 import yaml
 
 from . import slugs
-from .model import PARAGRAPH, Document, Problem
+from .model import PARAGRAPH, Document, Problem, record
 
 KINDS = ("person", "country", "city", "place", "party", "institution", "organisation")
 ENTRY_KEYS = {"name", "kind", "aliases", "description", "links"}
 
 
-@dataclass(frozen=True)
+@record
 class Entity:
     name: str
     kind: str
@@ -30,7 +30,7 @@ class Entity:
         return self.path[len("entities/"):-len(".html")]
 
 
-@dataclass(frozen=True)
+@record
 class Mention:
     entity: Entity
     document: Document
@@ -45,7 +45,7 @@ class Mention:
         return f"{self.document.path}#{self.anchor}"
 
 
-@dataclass(frozen=True)
+@record
 class Segment:
     """A piece of paragraph text; `entity` is set where the piece names one."""
 

@@ -1,6 +1,7 @@
 """The loader: the seed's text format, Markdown with front matter, sidecars, decoding."""
 import codecs
 import os
+import pickle
 
 from annals.loader import find_sources, load_archive, load_document
 from annals.loader.decode import decode
@@ -73,6 +74,16 @@ def test_document_keeps_checksum_dates_and_numbering(make_sources):
     assert len(document.source.sha256) == 64 and document.source.size == len(TINY.encode())
     assert [b.number for b in document.paragraphs] == [1, 2, 3]
     assert [d.iso for b in document.paragraphs for d in b.dates] == ["2024-06-19", "2024-06-20"]
+
+
+def test_a_document_comes_back_whole_from_its_pickled_form(make_sources):
+    """The build cache keeps documents pickled; their classes pickle as field values, in field order."""
+    root = make_sources({"a.md": "---\ntitle: T\nurl: https://example.org/a\n---\nLe 19 juin 2024, **x**.\n"})
+    document, problems = load_document(root / "a.md", "a.md")
+    again = pickle.loads(pickle.dumps((document, tuple(problems)), pickle.HIGHEST_PROTOCOL))
+    assert again == (document, tuple(problems))
+    assert again[0].provenance.url == "https://example.org/a" and again[0].blocks[0].dates[0].iso == "2024-06-19"
+    assert not hasattr(again[0].blocks[0], "__dict__")  # slots: no dict per block
 
 
 def test_markdown_front_matter_and_sanitised_html(make_sources):
