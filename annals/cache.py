@@ -5,7 +5,7 @@ One SQLite database in a folder beside the output (`.site.annals-cache/cache.sql
   that, and its search terms;
 - each file of the published site: its SHA-256, its stat, and the key of the inputs it was made from;
 - each source's lines in the data files (events.json, events.csv, documents.json), by the key of what
-  they were made from;
+  they were made from, read back in the order of the files;
 - pages and parts of pages already rendered (a year of the timeline, a section's or an entity's page) and
   summaries of search blocks, by the digest of what they show;
 - the digest of everything else the last build read (code, settings, templates, gazetteer) and its report.
@@ -36,7 +36,7 @@ except ImportError:  # Windows has no fcntl: there, concurrent builds are not ke
 from . import __version__
 from .model import Document, Problem
 
-FORMAT = 8  # bump when the tables or the pickled classes change shape
+FORMAT = 9  # bump when the tables or the pickled classes change shape
 FILE = "cache.sqlite"
 # A source modified this close to (or after) the start of the build that read it may have changed again
 # without its stat changing (file systems with coarse clocks): it is read again rather than trusted.
@@ -45,7 +45,11 @@ RACY_NS = 2_000_000_000
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, signature TEXT, digest TEXT, blob BLOB, terms BLOB);
-CREATE TABLE IF NOT EXISTS lines (name TEXT PRIMARY KEY, key TEXT, blob BLOB);
+CREATE TABLE IF NOT EXISTS lines (name TEXT PRIMARY KEY, key TEXT, path TEXT, document BLOB);
+CREATE INDEX IF NOT EXISTS lines_in_order ON lines (path);
+CREATE TABLE IF NOT EXISTS event_lines (name TEXT, date TEXT, path TEXT, paragraph INTEGER, json BLOB, csv BLOB);
+CREATE INDEX IF NOT EXISTS event_lines_in_order ON event_lines (date, path, paragraph);
+CREATE INDEX IF NOT EXISTS event_lines_by_source ON event_lines (name);
 CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, html TEXT);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, sha256 TEXT, size INTEGER,
                                     mtime_ns INTEGER, ino INTEGER);
@@ -181,6 +185,11 @@ class BuildCache:
             stored = {}
         return cls(db, int(stored.get("recorded_ns", 0)), path)
 
+    @classmethod
+    def in_memory(cls) -> "BuildCache":
+        """A cache held in memory only, for a process whose cache on disk is damaged."""
+        return cls._connect(Path(":memory:"))
+
     def reopen(self) -> "BuildCache":
         """A connection of its own to the same database, for a forked process: a connection must never
         be used on both sides of a fork."""
@@ -216,10 +225,16 @@ class BuildCache:
                 yield name, SourceEntry(signature_, digest_, blob)
 
     def terms(self, digests: dict[str, str]):
-        """(name, search terms) for each source stored with the digest it has now (`digests`, by name)."""
-        for name, digest_, terms in self.db.execute("SELECT name, digest, terms FROM sources"):
-            if digests.get(name) == digest_ and terms:
-                yield name, pickle.loads(terms)
+        """(name, search terms) for each of these sources (`digests`: what each became, by name) stored
+        with the digest it has now."""
+        names = list(digests)
+        for start in range(0, len(names), 500):  # SQLite takes a limited number of parameters
+            some = names[start:start + 500]
+            rows = self.db.execute(f"SELECT name, digest, terms FROM sources WHERE name IN ({','.join('?' * len(some))})",
+                                   some)
+            for name, digest_, terms in rows:
+                if digests.get(name) == digest_ and terms:
+                    yield name, pickle.loads(terms)
 
     def add_sources(self, entries: dict[str, SourceEntry]) -> None:
         """Keep what sources became as soon as they are read: true whatever the build does next."""
@@ -227,18 +242,41 @@ class BuildCache:
             self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
                                 [(name, e.signature, e.digest, e.blob, e.terms) for name, e in entries.items()])
 
-    def lines(self, keys: dict[str, str]):
-        """(name, blob) for each source whose lines in the data files are stored under the key it has now
-        (`keys`, by source name), one at a time."""
-        for name, key, blob in self.db.execute("SELECT * FROM lines"):
-            if keys.get(name) == key:
-                yield name, blob
-
-    def add_lines(self, lines: dict[str, tuple[str, bytes]]) -> None:
-        """Keep sources' lines in the data files: name → (key, blob)."""
+    def keep_lines(self, keys: dict[str, str]) -> set[str]:
+        """Drop the lines of sources not among `keys` or stored under another key (what a source became
+        and its page path); return the names of the sources whose lines are stored under their key."""
+        stored = dict(self.db.execute("SELECT name, key FROM lines"))
+        stale = [(name,) for name, key in stored.items() if keys.get(name) != key]
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO lines VALUES (?, ?, ?)",
-                                [(name, key, blob) for name, (key, blob) in lines.items()])
+            self.db.executemany("DELETE FROM lines WHERE name = ?", stale)
+            self.db.executemany("DELETE FROM event_lines WHERE name = ?", stale)
+        return set(stored) - {name for (name,) in stale}
+
+    def add_lines(self, lines: dict) -> None:
+        """Keep sources' lines in the data files: name → (key, DocumentLines)."""
+        with self.transaction():
+            self.db.executemany("INSERT OR REPLACE INTO lines VALUES (?, ?, ?, ?)",
+                                [(name, key, ln.path, ln.document) for name, (key, ln) in lines.items()])
+            self.db.executemany("INSERT INTO event_lines VALUES (?, ?, ?, ?, ?, ?)",
+                                [(name, date, ln.path, paragraph, item, row) for name, (_, ln) in lines.items()
+                                 for date, paragraph, item, row in ln.events])
+
+    def line_counts(self) -> tuple[int, int]:
+        """How many documents and events have lines stored."""
+        return (self.db.execute("SELECT count(*) FROM lines").fetchone()[0],
+                self.db.execute("SELECT count(*) FROM event_lines").fetchone()[0])
+
+    def document_lines(self):
+        """Every stored documents.json item, by page path — in the order of the archive's documents."""
+        for (line,) in self.db.execute("SELECT document FROM lines ORDER BY path"):
+            yield line
+
+    def event_lines(self, column: str):
+        """Every stored events.json item (`column` "json") or events.csv row ("csv"), chronologically as
+        the archive orders events: by date, then page path, then paragraph."""
+        assert column in ("json", "csv")
+        for (line,) in self.db.execute(f"SELECT {column} FROM event_lines ORDER BY date, path, paragraph"):
+            yield line
 
     # Outputs.
 
@@ -255,7 +293,7 @@ class BuildCache:
             db.execute("DELETE FROM outputs")
             db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                            [(p, r.key, r.sha256, r.size, r.mtime_ns, r.ino) for p, r in outputs.items()])
-            for table in ("sources", "lines"):  # what sources no longer there left behind
+            for table in ("sources", "lines", "event_lines"):  # what sources no longer there left behind
                 stale = {name for (name,) in db.execute(f"SELECT name FROM {table}")} - names
                 db.executemany(f"DELETE FROM {table} WHERE name = ?", [(name,) for name in stale])
             meta = {"format": str(FORMAT), "state": state, "recorded_ns": str(self.started_ns),
@@ -275,13 +313,18 @@ class BuildCache:
 
 
 class Fragments:
-    """Rendered parts of pages by key, read from the cache when asked for; `save()` (inside the cache's
-    transaction) keeps the ones this build used and drops the rest."""
+    """Rendered parts of pages by key, read from the cache when asked for. New ones go into the cache a
+    few megabytes at a time, not held until the build ends (a timeline of 10,000 documents is 36 MB of
+    them): each is right for its key whatever the build does next. `save()` (inside the cache's
+    transaction at the end of a published build) drops those this build did not use."""
+
+    BATCH = 4_000_000  # characters of new fragments held before they are written
 
     def __init__(self, db: sqlite3.Connection):
         self.db = db
         self.used: set[str] = set()
-        self.new: dict[str, str] = {}
+        self.new: dict[str, str] = {}  # not yet written
+        self.size = 0
 
     def get(self, key: str, default=None):
         if key in self.new:
@@ -294,9 +337,18 @@ class Fragments:
 
     def __setitem__(self, key: str, html: str) -> None:
         self.new[key] = html
+        self.used.add(key)
+        self.size += len(html)
+        if self.size >= self.BATCH:
+            self.db.execute("BEGIN")
+            self.flush()
+            self.db.execute("COMMIT")
+
+    def flush(self) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?)", list(self.new.items()))
+        self.new, self.size = {}, 0
 
     def save(self) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?)", list(self.new.items()))
-        keep = self.used | set(self.new)
-        stale = [(k,) for (k,) in self.db.execute("SELECT key FROM fragments") if k not in keep]
+        self.flush()
+        stale = [(k,) for (k,) in self.db.execute("SELECT key FROM fragments") if k not in self.used]
         self.db.executemany("DELETE FROM fragments WHERE key = ?", stale)

@@ -2,9 +2,9 @@
 
 Each document's items (its line in documents.json, and each of its events' line in events.json and row
 in events.csv) depend on that document alone — its content and its page path — so they are encoded once,
-kept between builds (`DocumentLines.dumps`/`loads`, by the build cache), and the files are assembled from
-them in the archive's order: after one document changed, a rebuild encodes that document's lines only.
-Lines are UTF-8 bytes, as they are written.
+kept between builds in the build cache, and the files are read back from it in the archive's order:
+after one document changed, a rebuild encodes that document's lines only. Lines are UTF-8 bytes, as they
+are written.
 """
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ import csv
 import io
 import itertools
 import json
-import pickle
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from .entities import EntityIndex
-from .index import Archive
 from .model import Document, Event
 from .write import Output, in_chunks
 
@@ -27,30 +25,25 @@ CSV_HEADER = b"date,precision,document,url,text\n"
 @dataclass(frozen=True)
 class DocumentLines:
     """One document's share of the exports, encoded: its documents.json item, and for each of its events
-    (by paragraph number) the events.json item and the events.csv row."""
+    its date, paragraph number, events.json item and events.csv row."""
 
+    path: str
     document: bytes
-    events: dict[int, tuple[bytes, bytes]]
-
-    def dumps(self) -> bytes:
-        return pickle.dumps((self.document, self.events), pickle.HIGHEST_PROTOCOL)
-
-    @classmethod
-    def loads(cls, blob: bytes) -> "DocumentLines":
-        return cls(*pickle.loads(blob))
+    events: tuple[tuple[str, int, bytes, bytes], ...]
 
 
 def document_lines(document: Document, events: tuple[Event, ...], source_copy: str) -> DocumentLines:
     """Encode a document's items (`source_copy`: where the site keeps the verbatim copy of its source)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    lines = {}
+    lines = []
     for e in events:
         item = {"date": e.date, "precision": e.precision, "document": document.id, "url": e.url,
                 "anchor": e.anchor, "paragraph": e.paragraph, "expression": e.expression,
                 "year_inferred": e.year_inferred, "other_dates": [d.iso for d in e.other_dates], "text": e.text}
         writer.writerow([e.date, e.precision, document.id, e.url, e.text])
-        lines[e.paragraph] = (json.dumps(item, ensure_ascii=False).encode("utf-8"), buffer.getvalue().encode("utf-8"))
+        lines.append((e.date, e.paragraph, json.dumps(item, ensure_ascii=False).encode("utf-8"),
+                      buffer.getvalue().encode("utf-8")))
         buffer.seek(0)
         buffer.truncate()
     item = {"id": document.id, "title": document.title, "section": document.section,
@@ -60,20 +53,16 @@ def document_lines(document: Document, events: tuple[Event, ...], source_copy: s
             "provenance": {"url": document.provenance.url, "retrieved": document.provenance.retrieved,
                            "publisher": document.provenance.publisher,
                            "published": document.provenance.published}}
-    return DocumentLines(json.dumps(item, ensure_ascii=False).encode("utf-8"), lines)
+    return DocumentLines(document.path, json.dumps(item, ensure_ascii=False).encode("utf-8"), tuple(lines))
 
 
-def export_files(archive: Archive, lines: dict[str, DocumentLines], entities: EntityIndex) -> list[Output]:
-    """The four data files, from each document's lines (`lines`, by page path): events in the archive's
-    chronological order, documents in page-path order. Each is written as it is assembled, never whole in
-    memory (at 10,000 documents the three files of lines are 70 MB)."""
-    def event_lines(column: int) -> Iterator[bytes]:
-        return (lines[e.document_path].events[e.paragraph][column] for e in archive.events)
-
-    return [Output("events.json", pieces=in_chunks(json_pieces(event_lines(0)))),
-            Output("documents.json", pieces=in_chunks(json_pieces(lines[d.path].document
-                                                                  for d in archive.documents))),
-            Output("events.csv", pieces=in_chunks(itertools.chain([CSV_HEADER], event_lines(1)))),
+def export_files(store, entities: EntityIndex) -> list[Output]:
+    """The four data files, from the lines of every document of the archive in `store` (the build cache,
+    which gives them back in order: events chronologically, documents by page path). Each file is
+    written as it is read, never whole in memory (at 10,000 documents the three are 70 MB)."""
+    return [Output("events.json", pieces=in_chunks(json_pieces(store.event_lines("json")))),
+            Output("documents.json", pieces=in_chunks(json_pieces(store.document_lines()))),
+            Output("events.csv", pieces=in_chunks(itertools.chain([CSV_HEADER], store.event_lines("csv")))),
             entities_json(entities)]
 
 

@@ -26,7 +26,7 @@ from .loader import load_document
 from .model import Document, Problem
 from .parallel import Background, abandoned, ordered_map
 from .pipeline import BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, source_date_epoch
-from .exports import DocumentLines, document_lines, dump_json, export_files
+from .exports import document_lines, dump_json, export_files
 from .render import Renderer, Site, source_copy_path, template_failure
 from .search import block_files, document_terms, meta_file, plan_blocks
 from .write import Output, Staging
@@ -217,9 +217,10 @@ def write_search_index(staging: Staging, archive, blocks: list, digests: dict[st
                        reopen, parent: int) -> tuple[dict, dict]:
     """Write the search index into the staging tree (in a process of its own, beside the other pages).
     A block whose key and files are unchanged is kept as published (`known`: its summary from the last
-    build); the others are written from their documents' search terms, which the build cache keeps
-    (`reopen()` gives this process a connection of its own to it; `digests`: what each source became).
-    Returns what `Staging.adopt` needs to count the files in, and the summaries of new blocks."""
+    build); the others are written, one block at a time, from their documents' search terms, which the
+    build cache keeps (`reopen()` gives this process a connection of its own to it; `digests`: what each
+    source became). Returns what `Staging.adopt` needs to count the files in, and the summaries of new
+    blocks."""
     paths, summaries, learned, todo = [], {}, {}, []
     for block in blocks:
         summary = json.loads(known[block.key]) if known.get(block.key) else None
@@ -228,53 +229,73 @@ def write_search_index(staging: Staging, archive, blocks: list, digests: dict[st
             paths += summary["files"]
         else:
             todo.append(block)
-    wanted = {d.source.name: digests[d.source.name] for block in todo for _, d in block.documents}
-    terms = _stored_terms(reopen, wanted) if wanted else {}
-    for block in todo:
-        outputs, summaries[block.number] = block_files(block, archive, terms)  # terms not stored are found anew
-        for output in outputs:
-            if abandoned(parent):
-                os._exit(1)  # the build that started this process was killed: write nothing more
-            paths += staging.write([output], key=block.key)
-        learned[block.key] = json.dumps(summaries[block.number])
+    cache = _reopened(reopen) if todo else None
+    try:
+        for block in todo:
+            terms = _stored_terms(cache, {d.source.name: digests[d.source.name] for _, d in block.documents})
+            outputs, summaries[block.number] = block_files(block, archive, terms)  # terms not stored are found anew
+            for output in outputs:
+                if abandoned(parent):
+                    os._exit(1)  # the build that started this process was killed: write nothing more
+                paths += staging.write([output], key=block.key)
+            learned[block.key] = json.dumps(summaries[block.number])
+    finally:
+        if cache:
+            cache.close()
     paths += staging.write([meta_file(archive, summaries)])
     return staging.outcome(paths), learned
 
 
-def _stored_terms(reopen, digests: dict[str, str]) -> dict[str, tuple]:
+def _reopened(reopen) -> BuildCache | None:
+    """A connection of this process's own to the build cache; None if it is damaged (the build finds it
+    so too; here what it would have given is made anew)."""
+    try:
+        return reopen()
+    except sqlite3.Error:
+        return None
+
+
+def _stored_terms(cache: BuildCache | None, digests: dict[str, str]) -> dict[str, tuple]:
     """The search terms the build cache keeps for these sources (by name, with their digests)."""
     try:
-        cache = reopen()
-        try:
-            return dict(cache.terms(digests))
-        finally:
-            cache.close()
-    except sqlite3.Error:  # a damaged cache: the build finds it so too; here the terms are found anew
+        return dict(cache.terms(digests)) if cache else {}
+    except sqlite3.Error:
         return {}
 
 
 def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reopen) -> dict:
     """Write the data files into the staging tree (in a process of its own). Each document's lines are
     those the build cache keeps under the key they have now (`keys`, by source name), or are encoded anew
-    and kept; `reopen()` gives this process a connection of its own to the cache. Returns what
-    `Staging.adopt` needs."""
+    and kept; the files are then read back from the cache in order. `reopen()` gives this process a
+    connection of its own to the cache; if it is damaged, the lines go into a cache held in memory.
+    Returns what `Staging.adopt` needs."""
+    cache = _reopened(reopen)
     try:
-        cache = reopen()
-        known = {name: DocumentLines.loads(blob) for name, blob in cache.lines(keys)}
-    except sqlite3.Error:  # a damaged cache: the build finds it so too; here the lines are encoded anew
-        cache, known = None, {}
-    lines, learned = {}, {}
-    for document in archive.documents:
-        name = document.source.name
-        if name not in known:
-            known[name] = document_lines(document, archive.events_of(document), source_copy_path(document))
-            if cache:
-                learned[name] = (keys[name], known[name].dumps())
-        lines[document.path] = known[name]
-        if learned and (len(learned) == 500 or document is archive.documents[-1]):
-            with contextlib.suppress(sqlite3.Error):  # lines not kept are only encoded again next time
-                cache.add_lines(learned)  # now, so the encoded lines need not stay in memory
-            learned = {}
-    if cache:
-        cache.close()
-    return staging.outcome(staging.write(export_files(archive, lines, entities)))
+        if cache:
+            with contextlib.suppress(sqlite3.Error):
+                return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys), entities)))
+            cache.close()
+        cache = BuildCache.in_memory()
+        return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys), entities)))
+    finally:
+        if cache:
+            cache.close()
+
+
+def _with_lines(cache: BuildCache, archive, keys: dict[str, str]) -> BuildCache:
+    """The cache, once it holds the lines of every document of the archive and no others. Lines missing
+    from it (a cache tampered with) are all encoded again."""
+    for keep in (keys, {}):
+        kept = cache.keep_lines(keep)
+        batch = {}
+        for document in archive.documents:
+            name = document.source.name
+            if name not in kept:
+                batch[name] = keys[name], document_lines(document, archive.events_of(document),
+                                                         source_copy_path(document))
+            if len(batch) == 500 or (batch and document is archive.documents[-1]):
+                cache.add_lines(batch)  # now, so the encoded lines need not stay in memory
+                batch = {}
+        if cache.line_counts() == (len(archive.documents), len(archive.events)):
+            return cache
+    raise sqlite3.DatabaseError("the build cache does not keep the data files' lines it is given")

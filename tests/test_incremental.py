@@ -17,7 +17,7 @@ import corpus
 from dataclasses import replace
 
 from annals import make, parallel, search
-from annals.cache import BuildCache, OutputRecord, SourceEntry, cache_dir
+from annals.cache import BuildCache, Fragments, OutputRecord, SourceEntry, cache_dir
 from annals.pipeline import BuildOptions, build
 from annals.write import Output, Staging
 
@@ -229,8 +229,49 @@ def test_an_edit_encodes_the_data_file_lines_of_that_document_only(tmp_path, mon
     database = sqlite3.connect(cache_dir(site) / "cache.sqlite")
     assert sorted(name for (name,) in database.execute("SELECT name FROM lines")) == \
         sorted(p.name for p in archive.source.glob("*.txt"))
+    assert {name for (name,) in database.execute("SELECT name FROM event_lines")} <= \
+        {p.name for p in archive.source.glob("*.txt")}
     build(archive.options(tmp_path / "reference"), clean=True)
     assert tree(site) == tree(tmp_path / "reference")
+
+
+def test_the_data_files_stay_right_when_the_cache_of_their_lines_is_tampered_with_or_fails(tmp_path, monkeypatch):
+    """The data files are read back from the lines the build cache keeps: lines missing from it, or a
+    cache that fails while they are read, give the same files all the same."""
+    archive = Archive(tmp_path, documents=12)
+    site, reference = tmp_path / "site", tmp_path / "reference"
+    options = replace(archive.options(site), workers=1)
+    build(options)
+    database = sqlite3.connect(cache_dir(site) / "cache.sqlite")
+    with database:
+        database.execute("DELETE FROM event_lines WHERE rowid IN (SELECT rowid FROM event_lines LIMIT 3)")
+    database.close()
+    target = sorted(archive.source.glob("*.txt"))[2]
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Le 2 mai 2020, un ajout.\n")
+    report = build(options)
+    build(archive.options(reference), clean=True)
+    assert tree(site) == tree(reference)
+    database = sqlite3.connect(cache_dir(site) / "cache.sqlite")
+    assert database.execute("SELECT count(*) FROM event_lines").fetchone()[0] == report.events  # made whole
+    database.close()
+
+    real, failures = BuildCache.event_lines, []
+
+    def failing(self, column):  # the cache on disk fails once it has given the first line
+        lines = real(self, column)
+        yield next(lines)
+        if str(self.path) != ":memory:":
+            failures.append(column)
+            raise sqlite3.OperationalError("disk I/O error")
+        yield from lines
+
+    monkeypatch.setattr(BuildCache, "event_lines", failing)
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Le 3 mai 2020, encore.\n")
+    build(options)
+    monkeypatch.undo()
+    assert failures == ["json"]
+    build(archive.options(reference), clean=True)
+    assert tree(site) == tree(reference)
 
 
 def test_search_terms_come_from_the_cache_or_are_found_anew(tmp_path, monkeypatch):
@@ -376,6 +417,27 @@ def test_a_rebuild_with_nothing_changed_loads_no_renderer_or_reader(tmp_path):
     assert loaded() == "0 []"  # nothing changed
     archive.write("added.txt", "Ajout\n" + NBSP + "Le 4 mai 2021, un ajout.\n")
     assert "annals.make" in loaded()
+
+
+def test_new_fragments_go_into_the_cache_as_they_come_and_unused_ones_leave_it(tmp_path, monkeypatch):
+    """Rendered parts of pages are written a batch at a time, not held until the build ends."""
+    monkeypatch.setattr(Fragments, "BATCH", 10)
+    cache = BuildCache.open(tmp_path / "site")
+    cache.fragments["old"] = "<p>x</p>" * 2
+    cache.fragments.save()
+    cache.close()
+    cache = BuildCache.open(tmp_path / "site")
+    cache.fragments["a"] = "<p>a</p>"  # 8 characters: held
+    other = BuildCache.open(tmp_path / "site")
+    assert other.fragments.get("a") is None
+    cache.fragments["b"] = "<p>b</p>"  # 16: both written
+    assert other.fragments.get("a") == "<p>a</p>" and other.fragments.get("b") == "<p>b</p>"
+    with cache.transaction():
+        cache.fragments.save()
+    assert other.fragments.get("old") is None  # not used by this build
+    assert [cache.fragments.get(k) for k in "ab"] == ["<p>a</p>", "<p>b</p>"]
+    other.close()
+    cache.close()
 
 
 def test_a_corrupt_cache_is_replaced_and_the_build_goes_on(tmp_path):
