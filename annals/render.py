@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import traceback
 from collections import defaultdict
@@ -79,9 +80,18 @@ class Renderer:
         for month in group.months:
             yield from month.events
 
-    def newest_event(self, document: Document) -> tuple:
-        """Sort key: the document's newest event date (documents without events last), then path."""
-        return max((e.date for e in self.archive.events_of(document)), default=""), document.path
+    def latest(self, count: int = 10) -> list[Document]:
+        """The documents with the newest events, newest first (by their newest event's date, then page
+        path, both descending), then those without events: read from the end of the timeline, which is
+        in that order already, instead of sorting every document."""
+        by_path = {d.path: d for d in self.archive.documents}
+        latest: dict[str, Document] = {}
+        for event in reversed(self.archive.events):
+            if len(latest) == count:
+                break
+            latest.setdefault(event.document_path, by_path[event.document_path])
+        undated = (d for d in reversed(self.archive.documents) if not self.archive.events_of(d))
+        return list(latest.values()) + list(itertools.islice(undated, count - len(latest)))
 
     def page(self, template: str, path: str, in_pieces: bool = False, **context) -> Output:
         """A page of the site; `in_pieces`: rendered as it is written, for a page too large to hold whole."""
@@ -93,7 +103,7 @@ class Renderer:
         return Output(path, compiled.render(context).encode("utf-8"))
 
     def home(self) -> Output:
-        latest = sorted(self.archive.documents, key=self.newest_event, reverse=True)[:10]
+        latest = self.latest()
         return self.page("home.html", "index.html", sections=self.archive.sections, latest=latest,
                          document_total=len(self.archive.documents), event_total=len(self.archive.events),
                          events_of=self.archive.events_of)

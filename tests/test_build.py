@@ -234,3 +234,20 @@ def test_a_renderer_is_freed_without_the_cycle_collector():
         assert freed() is None
     finally:
         gc.enable()
+
+
+def test_the_home_page_lists_the_documents_with_the_newest_events(tmp_path, make_sources):
+    """Newest event first (then page path, descending), documents without events last — as sorting every
+    document by its newest event would give."""
+    sources = {f"{i:03d}.txt": f"/ S - T\nDoc {i}\n{NBSP}Le {i % 7 + 1} mai {2000 + i % 4}, un fait.\n"
+               for i in range(30)}
+    sources.update({"x.txt": "/ S\nSans date\n" + NBSP + "Rien.\n", "y.txt": "/ S\nEn l'an\n" + NBSP + "En 2003.\n"})
+    archive = build_archive(load_archive(make_sources(sources)).documents)
+    renderer = Renderer(archive, Site(), [default_dir("templates")])
+
+    def newest(document):
+        return max((e.date for e in archive.events_of(document)), default=""), document.path
+
+    expected = sorted(archive.documents, key=newest, reverse=True)
+    assert [d.path for d in renderer.latest(10)] == [d.path for d in expected[:10]]
+    assert [d.path for d in renderer.latest(40)] == [d.path for d in expected]
