@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Iterator
 
 from .cache import digest
 from .folding import fold
@@ -99,9 +101,10 @@ def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None) -> li
     return blocks
 
 
-def block_files(block: Block, archive: Archive, terms_of: dict[str, tuple]) -> tuple[list[Output], dict]:
-    """The shards and text chunks of one block, and its summary (paragraphs, shard keys, files)."""
-    postings: dict[str, list[int]] = defaultdict(list)
+def block_files(block: Block, archive: Archive, terms_of: dict[str, tuple]) -> tuple[Iterator[Output], dict]:
+    """The shards and text chunks of one block — made one file at a time as they are written — and its
+    summary (paragraphs, shard keys, files)."""
+    postings: dict[str, array] = defaultdict(lambda: array("q"))  # machine integers: no object per number
     chunks: dict[int, dict] = defaultdict(dict)
     paragraphs = 0
     for number, document in block.documents:
@@ -113,16 +116,23 @@ def block_files(block: Block, archive: Archive, terms_of: dict[str, tuple]) -> t
         for paragraph, packed in (document_terms(document) if found is None else found):
             words = packed.split(" ") if packed else ()
             for index in range(0, len(words), 2):
-                postings[words[index]] += (place, paragraph, int(words[index + 1]))
+                postings[words[index]].extend((place, paragraph, int(words[index + 1])))
         chunks[number // CHUNK_DOCUMENTS][number] = {"t": document.title, "u": document.path, "p": texts}
-    shards: dict[str, dict] = defaultdict(dict)
+    shards: dict[str, list[str]] = defaultdict(list)
     for term in sorted(postings):
-        shards[shard_key(term)][term] = delta_encoded(postings[term])
-    outputs = [Output(shard_file(key, block.number), _script("shard", key, entries, block.number))
-               for key, entries in sorted(shards.items())]
-    outputs += [Output(f"search/x-{n}.js", _script("chunk", n, data)) for n, data in sorted(chunks.items())]
-    summary = {"paragraphs": paragraphs, "shards": sorted(shards), "files": [o.path for o in outputs]}
-    return outputs, summary
+        shards[shard_key(term)].append(term)
+    files = [shard_file(key, block.number) for key in sorted(shards)] + [f"search/x-{n}.js" for n in sorted(chunks)]
+    summary = {"paragraphs": paragraphs, "shards": sorted(shards), "files": files}
+    return _block_outputs(block.number, shards, postings, chunks), summary
+
+
+def _block_outputs(number: int, shards: dict, postings: dict, chunks: dict) -> Iterator[Output]:
+    """A block's files in the order of its summary, each let go of once made."""
+    for key in sorted(shards):
+        entries = {term: delta_encoded(postings.pop(term)) for term in shards[key]}
+        yield Output(shard_file(key, number), _script("shard", key, entries, number))
+    for n in sorted(chunks):
+        yield Output(f"search/x-{n}.js", _script("chunk", n, chunks.pop(n)))
 
 
 def meta_file(archive: Archive, summaries: dict[int, dict]) -> Output:
@@ -146,7 +156,7 @@ def search_files(archive: Archive, terms_of: dict[str, tuple] | None = None) -> 
     return outputs + [meta_file(archive, summaries)]
 
 
-def delta_encoded(postings: list[int]) -> list[int]:
+def delta_encoded(postings) -> list[int]:
     """(document, paragraph, count) triples with each document number given as the step from the
     previous one: the lists are in document order, so the steps are small numbers, short in JSON."""
     encoded, previous = list(postings), 0
