@@ -300,16 +300,20 @@ class BuildCache:
                     "report": pickle.dumps(report, pickle.HIGHEST_PROTOCOL)}
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))
 
-    @contextlib.contextmanager
     def transaction(self):
         """Everything inside in one transaction: all of it is kept, or none."""
-        self.db.execute("BEGIN")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        return transaction(self.db)
+
+
+@contextlib.contextmanager
+def transaction(db: sqlite3.Connection):
+    db.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 class Fragments:
@@ -340,9 +344,8 @@ class Fragments:
         self.used.add(key)
         self.size += len(html)
         if self.size >= self.BATCH:
-            self.db.execute("BEGIN")
-            self.flush()
-            self.db.execute("COMMIT")
+            with transaction(self.db):
+                self.flush()
 
     def flush(self) -> None:
         self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?)", list(self.new.items()))
