@@ -42,12 +42,12 @@ def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Pr
     problems = (tuple(plan.find_problems) + tuple(p for e in entries.values() for p in e.problems)
                 + tuple(gazetteer_problems))
     renderer = Renderer(archive, site_of(options), theme.search_path(options.theme_root, "templates"),
-                        entity_index, fragments=cache.fragments, fragment_inputs=plan.inputs,
+                        entity_index, fragments=cache.fragments, settings_digest=plan.settings,
                         document_digests={d.path: entries[d.source.name].digest for d in archive.documents})
     staging = Staging(options.output, plan.intact, plan.others)
     running: list[Background] = []
     try:
-        report = _write_site(options, cache, staging, renderer, entries, plan.inputs, problems, running, progress)
+        report = _write_site(options, cache, staging, renderer, entries, problems, running, progress)
         if options.strict and report.problems:
             staging.discard()
             return report
@@ -75,11 +75,11 @@ def site_of(options: BuildOptions) -> Site:
 
 
 def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, renderer: Renderer,
-                entries: dict, inputs: str, problems: tuple, running: list, progress: Progress) -> BuildReport:
+                entries: dict, problems: tuple, running: list, progress: Progress) -> BuildReport:
     """Every file of the site into the staging tree: document pages on every core, then the search index
     and the exports each in a process of their own while this one renders the index pages."""
     archive, site = renderer.archive, renderer.site
-    page_inputs = digest(inputs, renderer.menu_years)
+    page_inputs = digest(renderer.settings_digest, renderer.templates_of("document.html"), renderer.menu_years)
     pages = write_document_pages(renderer, staging, options.workers,
                                  {d.path: digest(page_inputs, entries[d.source.name].digest, d.path)
                                   for d in archive.documents}, progress)

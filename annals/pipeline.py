@@ -118,12 +118,14 @@ def build(options: BuildOptions, clean: bool = False, progress: Progress = _sile
 @dataclass(frozen=True)
 class Plan:
     """What a build starts from: the sources with their stat signatures, a digest of everything else it
-    reads (`inputs`), the two together (`state`), and which published files are still as last written."""
+    reads (`inputs`: `settings` and the theme), the two together (`state`), and which published files are
+    still as last written."""
 
     paths: list[Path]
     names: list[str]
     signatures: dict[str, str]
     find_problems: list[Problem]
+    settings: str  # digest of the code, settings and gazetteer: what every page depends on
     inputs: str
     state: str
     intact: dict  # published files still as the last build wrote them, by path
@@ -166,10 +168,11 @@ def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
     names = [source_name(options.source, path) for path in paths]
     reader = digest(code_version(), options.language)[:16]
     signatures = {name: source_signature(path, reader) for name, path in zip(names, paths)}
-    inputs = inputsdigest(options, find_problems)
+    settings = settings_digest(options, find_problems)
+    inputs = digest(settings, theme_digest(options))
     records = cache.outputs()
     intact, others = scan_site(options.output, records)
-    return Plan(paths, names, signatures, find_problems, inputs, digest(inputs, signatures), intact,
+    return Plan(paths, names, signatures, find_problems, settings, inputs, digest(inputs, signatures), intact,
                 len(records), others)
 
 
@@ -179,15 +182,19 @@ def source_signature(path: Path, reader: str) -> str:
     return f"{reader}|{signature(text)}|{signature(os.path.splitext(text)[0] + SIDECAR)}"
 
 
-def inputsdigest(options: BuildOptions, find_problems) -> str:
-    """A digest of everything a build reads besides the sources: code, settings, theme, gazetteer."""
-    theme_files = [(str(folder), sorted((p.relative_to(folder).as_posix(), p.read_bytes())
-                                        for p in folder.rglob("*") if p.is_file()))
-                   for kind in ("templates", "static") for folder in theme.search_path(options.theme_root, kind)]
+def settings_digest(options: BuildOptions, find_problems) -> str:
+    """A digest of what a build reads besides the sources and the theme: code, settings, gazetteer."""
     gazetteer = options.gazetteer.read_bytes() if options.gazetteer.is_file() else b""
     settings = (options.language, options.title, options.description, options.base_url, options.date_style,
                 options.media_marker, options.strict, str(options.gazetteer), source_date_epoch())
-    return digest(code_version(), settings, theme_files, gazetteer, [str(p) for p in find_problems])
+    return digest(code_version(), settings, gazetteer, [str(p) for p in find_problems])
+
+
+def theme_digest(options: BuildOptions) -> str:
+    """A digest of every template and static file of the theme (the archive's own, then the default)."""
+    return digest([(str(folder), sorted((p.relative_to(folder).as_posix(), p.read_bytes())
+                                        for p in folder.rglob("*") if p.is_file()))
+                   for kind in ("templates", "static") for folder in theme.search_path(options.theme_root, kind)])
 
 
 def source_date_epoch() -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, MutableMapping, Sequence
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, meta, select_autoescape
 from markupsafe import Markup
 
 from . import slugs
@@ -53,26 +53,53 @@ def environment(template_dirs: list[Path], site: Site) -> Environment:
     return env
 
 
+def template_digest(env: Environment, name: str) -> str:
+    """A digest of template `name` and of every template it extends, includes or imports, as `env` finds
+    them (an archive's own templates first): all that a page made from `name` takes from the theme. When a
+    template names another only at render time, every template counts."""
+    seen, todo, sources = set(), [name], []
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source = env.loader.get_source(env, current)[0]
+        sources.append((current, source))
+        referenced = list(meta.find_referenced_templates(env.parse(source)))
+        if None in referenced:
+            return digest("every template", [(n, env.loader.get_source(env, n)[0]) for n in env.list_templates()])
+        todo += referenced
+    return digest(sorted(sources))
+
+
 class Renderer:
     """Renders each page kind of one archive; templates are compiled once and reused."""
 
     def __init__(self, archive: Archive, site: Site, template_dirs: list[Path], entities: EntityIndex | None = None,
-                 fragments: MutableMapping[str, str] | None = None, fragment_inputs: str = "",
+                 fragments: MutableMapping[str, str] | None = None, settings_digest: str = "",
                  document_digests: dict[str, str] | None = None):
         self.archive = archive
         self.document_digests = document_digests or {}  # page path → digest of what its source became
         self.fragments = {} if fragments is None else fragments  # key → HTML of a page's part
-        self.fragment_inputs = fragment_inputs  # digest of the templates, settings and code they depend on
+        self.settings_digest = settings_digest  # of the code, settings and gazetteer: every page depends on them
         self.entities = entities or EntityIndex((), {}, {})
         self.site = site
         self.env = environment(template_dirs, site)
         self.t = strings(site.language)
         self._section_pages = {s.name: s for s in archive.sections}
         self._year_digests: dict[str, str] = {}  # year → digest of what it shows
+        self._template_digests: dict[str, str] = {}
         self.menu_years = [(y.year, y.path) for y in archive.years]  # every page's menu links to them
         self._segments = defaultdict(dict)  # document path → paragraph number → segments naming entities
         for (path, number), pieces in self.entities.segments.items():
             self._segments[path][number] = pieces
+
+    def templates_of(self, name: str) -> str:
+        """`template_digest` of a template, once per build: a page's key holds it, so that a change to a
+        template renders again exactly the pages made from it."""
+        if name not in self._template_digests:
+            self._template_digests[name] = template_digest(self.env, name)
+        return self._template_digests[name]
 
     @staticmethod
     def year_events(group):
@@ -119,18 +146,19 @@ class Renderer:
         path, documents = (subsection.path, subsection.documents) if subsection else (section.path, section.documents)
         listed = [(s.name, s.path, len(s.documents)) for s in section.subsections] if subsection is None else []
         return self.rendered_once(
-            path, lambda: (section.name, subsection.name if subsection else None, listed,
-                           [(d.path, self.document_digests[d.path]) for d in documents]),
+            "section.html", path, lambda: (section.name, subsection.name if subsection else None, listed,
+                                           [(d.path, self.document_digests[d.path]) for d in documents]),
             lambda: self.page("section.html", path, section=section, subsection=subsection, documents=documents,
                               events_of=self.archive.events_of))
 
-    def rendered_once(self, path: str, shows, render) -> Output:
-        """A page that is rendered (`render()`) once for what it shows — `shows()`, described by what its
-        documents became, with the years in the menu and the build's inputs — and then taken from
-        `fragments`. Rendered every time when what documents became is not known."""
+    def rendered_once(self, template: str, path: str, shows, render) -> Output:
+        """A page that is rendered (`render()`, from `template`) once for what it shows — `shows()`,
+        described by what its documents became, with the years in the menu, the templates it is made from
+        and the build's settings — and then taken from `fragments`. Rendered every time when what
+        documents became is not known."""
         if not self.document_digests:
             return render()
-        key = digest(self.fragment_inputs, self.menu_years, path, shows())
+        key = digest(self.settings_digest, self.templates_of(template), self.menu_years, path, shows())
         return Output(path, self.fragment(key, lambda: render().data.decode("utf-8")).encode("utf-8"))
 
     def fragment(self, key: str, render) -> str:
@@ -163,7 +191,7 @@ class Renderer:
         for entity in self.entities.entities:
             mentions = self.entities.mentions_of(entity)
             yield self.rendered_once(
-                entity.path, lambda: (entity, [(m.document.path, self.document_digests[m.document.path], m.paragraph)
+                "entity.html", entity.path, lambda: (entity, [(m.document.path, self.document_digests[m.document.path], m.paragraph)
                                                for m in mentions]),
                 lambda: self.page("entity.html", entity.path, entity=entity, mentions=mentions))
 
@@ -185,7 +213,8 @@ class Renderer:
     def year_section(self, group, root: str, year, filters: dict) -> Markup:
         """One year of the timeline as HTML; the same year with the same events is rendered once and
         then taken from `fragments` (kept between builds by the build cache)."""
-        key = digest(self.fragment_inputs, self.year_shown(group), root, year is not None)
+        key = digest(self.settings_digest, self.templates_of("_timeline_year.html"), self.year_shown(group), root,
+                     year is not None)
         return Markup(self.fragment(key, lambda: self.env.get_template("_timeline_year.html").render(
             site=self.site, t=self.t, root=root, group=group, year=year, entities_of=filters["entities_of"])))
 

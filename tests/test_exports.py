@@ -82,3 +82,28 @@ def test_events_csv_matches_events_json(seed_site):
     events = json.loads((seed_site / "events.json").read_text(encoding="utf-8"))
     assert [(r["date"], r["precision"], r["url"], r["text"]) for r in rows] == \
         [(e["date"], e["precision"], e["url"], e["text"]) for e in events]
+
+
+def test_data_files_follow_the_archives_order(tmp_path, make_sources):
+    """events.json and events.csv list events as the timeline does (date, then page path, then paragraph;
+    a year before its months, a month before its days), documents.json by page path — whatever order the
+    build cache gives their lines back in."""
+    import json
+
+    from annals.index import build_archive
+    from annals.loader import load_archive
+    from conftest import NBSP
+    same = f"{NBSP}Le 19 juin 2024, un fait.\n{NBSP}En 2024, un autre.\n{NBSP}En juin 2024, encore.\n"
+    sources = {f"{name}.txt": f"/ S - T\nTitre {name}\n{same}{NBSP}Le 19 juin 2024, le même jour.\n"
+               for name in ("zeta", "alpha", "mu")}
+    sources["b/beta.txt"] = "/ R\nBeta\n" + same
+    root = make_sources(sources)
+    build(BuildOptions(source=root, output=tmp_path / "site"))
+    archive = build_archive(load_archive(root).documents)
+    events = json.loads((tmp_path / "site" / "events.json").read_text(encoding="utf-8"))
+    assert [(e["date"], e["url"]) for e in events] == [(e.date, e.url) for e in archive.events]
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "site" / "events.csv").read_text(encoding="utf-8"))))
+    assert [r["url"] for r in rows] == [e.url for e in archive.events]
+    documents = json.loads((tmp_path / "site" / "documents.json").read_text(encoding="utf-8"))
+    assert [d["url"] for d in documents] == [d.path for d in archive.documents]
+    assert [e.date for e in archive.events][:4] == ["2024"] * 4 and len({e.document_path for e in archive.events}) == 4

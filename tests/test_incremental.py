@@ -19,6 +19,7 @@ from dataclasses import replace
 from annals import make, parallel, search
 from annals.cache import BuildCache, Fragments, OutputRecord, SourceEntry, cache_dir
 from annals.pipeline import BuildOptions, build
+from annals.render import Site, environment, template_digest
 from annals.write import Output, Staging
 
 from conftest import NBSP, REPO
@@ -155,17 +156,17 @@ def test_a_rebuild_after_one_edit_rewrites_only_what_changed(tmp_path):
 
 @pytest.mark.parametrize("pooled", [False, True])
 def test_pages_rendered_again_to_the_same_bytes_are_not_rewritten(tmp_path, monkeypatch, pooled):
-    """A change to a template no document page uses renders every page again (their key covers the whole
-    theme) but writes none of them: each keeps its file, inode and mtime — in this process, or in forked
-    workers (which must report back what they wrote)."""
+    """A change to the templates that renders every page again to the same bytes (a template comment)
+    writes none of them: each keeps its file, inode and mtime — in this process, or in forked workers
+    (which must report back what they wrote)."""
     if pooled:
         monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     archive = Archive(tmp_path, documents=30)
     site = tmp_path / "site"
     build(archive.options(site))
     before = inodes(site)
-    base = (REPO / "templates" / "entity.html").read_text(encoding="utf-8")
-    archive.write("templates/entity.html", base + "<!-- a variant -->\n", archive.theme)
+    base = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    archive.write("templates/base.html", base + "{# a note for whoever edits this theme #}\n", archive.theme)
     build(archive.options(site))
     after = inodes(site)
     pages = [p for p in after if p.endswith(".html") and p[:-5] + ".source.txt" in after]  # documents'
@@ -173,6 +174,55 @@ def test_pages_rendered_again_to_the_same_bytes_are_not_rewritten(tmp_path, monk
     assert [p for p in pages if after[p] != before[p]] == []
     written_in_pieces = ["timeline.html", "events.json", "events.csv", "documents.json"]
     assert [p for p in written_in_pieces if after[p] != before[p]] == []  # made again, the same bytes
+
+
+def test_a_template_change_renders_again_the_pages_made_from_it_only(tmp_path, rendered):
+    """A page's key holds the templates it is made from (those it extends, includes or imports), not the
+    whole theme: after editing one template, only the pages made from it are rendered again."""
+    archive = Archive(tmp_path, documents=30)
+    archive.write("entities.yaml", ENTITIES)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    kinds = {template for template, _ in rendered}
+    assert {"document.html", "section.html", "entity.html"} <= kinds
+
+    def edit_template(name: str) -> set[str]:
+        rendered.clear()
+        text = (REPO / "templates" / name).read_text(encoding="utf-8")
+        archive.write(f"templates/{name}", text + "<!-- an archivist's note -->\n", archive.theme)
+        build(archive.options(site))
+        again = {template for template, _ in rendered}
+        build(archive.options(tmp_path / "reference"), clean=True)
+        assert tree(site) == tree(tmp_path / "reference")
+        return again
+
+    assert edit_template("entity.html") == {"entity.html", "entities.html", "home.html", "timeline.html",
+                                            "404.html", "search.html"}  # the others are never kept
+    assert "document.html" not in edit_template("_macros.html")
+    assert "document.html" in edit_template("document.html")
+    assert {"document.html", "section.html", "entity.html"} <= edit_template("base.html")
+
+
+def test_what_a_template_depends_on(tmp_path):
+    """The templates it extends, includes or imports, found as rendering finds them (an archive's own
+    first); every template when one is named only at render time."""
+    own, default = tmp_path / "own", tmp_path / "default"
+    for folder, files in ((default, {"base.html": "B", "page.html": '{% extends "base.html" %}', "other.html": "O",
+                                     "any.html": "{% include name %}"}), (own, {})):
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+
+    def digests() -> dict:
+        env = environment([own, default], Site())
+        return {name: template_digest(env, name) for name in ("page.html", "any.html")}
+
+    before = digests()
+    (default / "other.html").write_text("O2", encoding="utf-8")
+    after = digests()
+    assert after["page.html"] == before["page.html"] and after["any.html"] != before["any.html"]
+    (own / "base.html").write_text("B2", encoding="utf-8")  # an archive's own base.html overrides the default
+    assert digests()["page.html"] != after["page.html"]
 
 
 def test_a_file_written_in_pieces_takes_its_place_only_when_its_bytes_change(tmp_path):
