@@ -91,8 +91,10 @@ def edit(archive: Archive, rng: random.Random, site: Path) -> str:
     elif kind == "gazetteer":
         archive.write("entities.yaml", rng.choice([ENTITIES, ENTITIES + "- name: Kim Il Sung\n  kind: person\n", ""]))
     elif kind == "template":
-        base = (REPO / "templates" / "document.html").read_text(encoding="utf-8")
-        archive.write("templates/document.html", base + f"<!-- variant {rng.randint(1, 3)} -->\n", archive.theme)
+        name = rng.choice(["document.html", "base.html", "_macros.html", "_timeline_year.html", "section.html",
+                           "entity.html"])
+        base = (REPO / "templates" / name).read_text(encoding="utf-8")
+        archive.write(f"templates/{name}", base + f"<!-- variant {rng.randint(1, 3)} -->\n", archive.theme)
     elif kind == "static":
         archive.write("static/extra.css", f"p {{ margin: {rng.randint(1, 3)}em }}\n", archive.theme)
     elif kind == "setting":
