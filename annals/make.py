@@ -81,8 +81,8 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     archive, site = renderer.archive, renderer.site
     page_inputs = digest(renderer.settings_digest, renderer.templates_of("document.html"), renderer.menu_years)
     pages = write_document_pages(renderer, staging, options.workers,
-                                 {d.path: digest(page_inputs, entries[d.source.name].digest, d.path)
-                                  for d in archive.documents}, progress)
+                                 {d.path: digest(page_inputs, entries[d.source.name].digest, d.path,
+                                                 renderer.segments_of(d.path)) for d in archive.documents}, progress)
     progress("index pages, search index and exports", 0, 1)
     digests = {name: e.digest for name, e in entries.items()}
     blocks = plan_blocks(archive, digests)

@@ -118,14 +118,14 @@ def build(options: BuildOptions, clean: bool = False, progress: Progress = _sile
 @dataclass(frozen=True)
 class Plan:
     """What a build starts from: the sources with their stat signatures, a digest of everything else it
-    reads (`inputs`: `settings` and the theme), the two together (`state`), and which published files are
-    still as last written."""
+    reads (`inputs`: `settings`, the gazetteer and the theme), the two together (`state`), and which
+    published files are still as last written."""
 
     paths: list[Path]
     names: list[str]
     signatures: dict[str, str]
     find_problems: list[Problem]
-    settings: str  # digest of the code, settings and gazetteer: what every page depends on
+    settings: str  # digest of the code and settings: what every page depends on
     inputs: str
     state: str
     intact: dict  # published files still as the last build wrote them, by path
@@ -169,7 +169,8 @@ def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
     reader = digest(code_version(), options.language)[:16]
     signatures = {name: source_signature(path, reader) for name, path in zip(names, paths)}
     settings = settings_digest(options, find_problems)
-    inputs = digest(settings, theme_digest(options))
+    gazetteer = options.gazetteer.read_bytes() if options.gazetteer.is_file() else b""
+    inputs = digest(settings, gazetteer, theme_digest(options))
     records = cache.outputs()
     intact, others = scan_site(options.output, records)
     return Plan(paths, names, signatures, find_problems, settings, inputs, digest(inputs, signatures), intact,
@@ -183,11 +184,11 @@ def source_signature(path: Path, reader: str) -> str:
 
 
 def settings_digest(options: BuildOptions, find_problems) -> str:
-    """A digest of what a build reads besides the sources and the theme: code, settings, gazetteer."""
-    gazetteer = options.gazetteer.read_bytes() if options.gazetteer.is_file() else b""
+    """A digest of the code and the settings: what every page depends on. (Not the gazetteer: a page's
+    key holds the entities the page shows.)"""
     settings = (options.language, options.title, options.description, options.base_url, options.date_style,
                 options.media_marker, options.strict, str(options.gazetteer), source_date_epoch())
-    return digest(code_version(), settings, gazetteer, [str(p) for p in find_problems])
+    return digest(code_version(), settings, [str(p) for p in find_problems])
 
 
 def theme_digest(options: BuildOptions) -> str:

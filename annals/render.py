@@ -81,7 +81,7 @@ class Renderer:
         self.archive = archive
         self.document_digests = document_digests or {}  # page path → digest of what its source became
         self.fragments = {} if fragments is None else fragments  # key → HTML of a page's part
-        self.settings_digest = settings_digest  # of the code, settings and gazetteer: every page depends on them
+        self.settings_digest = settings_digest  # of the code and settings: every page depends on them
         self.entities = entities or EntityIndex((), {}, {})
         self.site = site
         self.env = environment(template_dirs, site)
@@ -93,6 +93,11 @@ class Renderer:
         self._segments = defaultdict(dict)  # document path → paragraph number → segments naming entities
         for (path, number), pieces in self.entities.segments.items():
             self._segments[path][number] = pieces
+
+    def segments_of(self, path: str) -> dict:
+        """The paragraphs of a document page that name entities: number → its pieces, each with the entity
+        it names (all a document page shows of the gazetteer)."""
+        return self._segments.get(path, {})
 
     def templates_of(self, name: str) -> str:
         """`template_digest` of a template, once per build: a page's key holds it, so that a change to a
@@ -180,7 +185,7 @@ class Renderer:
         return self.page("document.html", document.path, document=document, section=section,
                          subsection=subsection, events=events,
                          event_at={e.paragraph: e for e in events},
-                         segments=self._segments.get(document.path, {}),
+                         segments=self.segments_of(document.path),
                          citation_url=self.site.base_url + document.path if self.site.base_url else "",
                          json_ld=json_ld(document, events, self.site),
                          source_copy=slugs.relative(source_copy_path(document), document.path))
@@ -191,8 +196,9 @@ class Renderer:
         for entity in self.entities.entities:
             mentions = self.entities.mentions_of(entity)
             yield self.rendered_once(
-                "entity.html", entity.path, lambda: (entity, [(m.document.path, self.document_digests[m.document.path], m.paragraph)
-                                               for m in mentions]),
+                "entity.html", entity.path,
+                lambda: (entity, [(m.document.path, self.document_digests[m.document.path], m.paragraph, m.anchor,
+                                   m.date, m.precision, m.text) for m in mentions]),
                 lambda: self.page("entity.html", entity.path, entity=entity, mentions=mentions))
 
     def timeline(self) -> Output:

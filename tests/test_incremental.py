@@ -205,6 +205,34 @@ def test_a_template_change_renders_again_the_pages_made_from_it_only(tmp_path, r
     assert {"document.html", "section.html", "entity.html"} <= edit_template("base.html")
 
 
+def test_a_gazetteer_change_renders_again_the_pages_that_show_the_entities_changed(tmp_path, rendered):
+    """A document page's key holds the entities its paragraphs name, not the whole gazetteer."""
+    archive = Archive(tmp_path, documents=30)
+    sources = sorted(archive.source.glob("*.txt"))
+    for source, words in ((sources[3], "à Pyongyang"), (sources[5], "le PTC")):
+        archive.write(source.name, source.read_text(encoding="utf-8") + f"{NBSP}Le 2 mai 2020, {words}.\n")
+    archive.write("entities.yaml", ENTITIES)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    pages = {json.loads(line)["source"]: json.loads(line)["url"] for line in
+             (site / "documents.json").read_text(encoding="utf-8").strip("[]\n").split(",\n")}
+
+    def change_gazetteer(text: str) -> list[tuple[str, str]]:
+        rendered.clear()
+        archive.write("entities.yaml", text)
+        build(archive.options(site))
+        again = sorted((t, p) for t, p in rendered if t in ("document.html", "entity.html"))
+        build(archive.options(tmp_path / "reference"), clean=True)
+        assert tree(site) == tree(tmp_path / "reference")
+        return again
+
+    assert change_gazetteer(ENTITIES + "- name: Kim Il Sung\n  kind: person\n") == \
+        [("entity.html", "entities/kim-il-sung.html")]  # named nowhere: no document page again
+    described = ENTITIES.replace("kind: city", "kind: city\n  description: La capitale.")
+    assert change_gazetteer(described + "- name: Kim Il Sung\n  kind: person\n") == \
+        [("document.html", pages[sources[3].name]), ("entity.html", "entities/pyongyang.html")]
+
+
 def test_what_a_template_depends_on(tmp_path):
     """The templates it extends, includes or imports, found as rendering finds them (an archive's own
     first); every template when one is named only at render time."""
