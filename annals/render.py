@@ -53,6 +53,14 @@ def environment(template_dirs: list[Path], site: Site) -> Environment:
     return env
 
 
+@dataclass(frozen=True)
+class Place:
+    """A section or subsection as a document's page shows it: its name and its page."""
+
+    name: str
+    path: str
+
+
 def template_digest(env: Environment, name: str) -> str:
     """A digest of template `name` and of every template it extends, includes or imports, as `env` finds
     them (an archive's own templates first): all that a page made from `name` takes from the theme. When a
@@ -179,11 +187,13 @@ class Renderer:
             yield self.document(document)
 
     def document(self, document: Document) -> Output:
+        """A document's page. Its template sees the name and page of its section and subsection, not
+        their other documents: the page's key holds none of those, only this document's inputs."""
         section = self._section_pages[document.section]
         subsection = next((s for s in section.subsections if s.name == document.subsection), None)
         events = self.archive.events_of(document)
-        return self.page("document.html", document.path, document=document, section=section,
-                         subsection=subsection, events=events,
+        return self.page("document.html", document.path, document=document, section=Place(section.name, section.path),
+                         subsection=Place(subsection.name, subsection.path) if subsection else None, events=events,
                          event_at={e.paragraph: e for e in events},
                          segments=self.segments_of(document.path),
                          citation_url=self.site.base_url + document.path if self.site.base_url else "",

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from annals import make, parallel, search
 from annals.cache import BuildCache, Fragments, OutputRecord, SourceEntry, cache_dir
-from annals.pipeline import BuildOptions, build
+from annals.pipeline import BuildOptions, TemplateFailed, build
 from annals.render import Site, environment, template_digest
 from annals.write import Output, Staging
 
@@ -231,6 +231,19 @@ def test_a_gazetteer_change_renders_again_the_pages_that_show_the_entities_chang
     described = ENTITIES.replace("kind: city", "kind: city\n  description: La capitale.")
     assert change_gazetteer(described + "- name: Kim Il Sung\n  kind: person\n") == \
         [("document.html", pages[sources[3].name]), ("entity.html", "entities/pyongyang.html")]
+
+
+def test_a_document_template_cannot_show_other_documents_it_would_not_be_rendered_again_for(tmp_path):
+    """A document page's key holds its own inputs only, so its template gets its section's name and page,
+    not the section's documents: a theme that lists them fails loudly instead of going stale."""
+    archive = Archive(tmp_path, documents=3)
+    base = (REPO / "templates" / "document.html").read_text(encoding="utf-8")
+    archive.write("templates/document.html",
+                  base.replace("{% endblock %}", "{% for d in section.documents %}{{ d.title }}{% endfor %}"
+                                                 "{% endblock %}", 1), archive.theme)
+    with pytest.raises(TemplateFailed, match=r"document\.html:\d+: UndefinedError: .*documents"):
+        build(archive.options(tmp_path / "site"))
+    assert not (tmp_path / "site").exists()
 
 
 def test_what_a_template_depends_on(tmp_path):
