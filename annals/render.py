@@ -54,6 +54,14 @@ def environment(template_dirs: list[Path], site: Site) -> Environment:
 
 
 @dataclass(frozen=True)
+class YearLink:
+    """A year as the pages kept between builds show it: its number and its page."""
+
+    year: str
+    path: str
+
+
+@dataclass(frozen=True)
 class Place:
     """A section or subsection as a document's page shows it: its name and its page."""
 
@@ -97,7 +105,8 @@ class Renderer:
         self._section_pages = {s.name: s for s in archive.sections}
         self._year_digests: dict[str, str] = {}  # year → digest of what it shows
         self._template_digests: dict[str, str] = {}
-        self.menu_years = [(y.year, y.path) for y in archive.years]  # every page's menu links to them
+        # The years as links (no events): what the pages kept between builds by key get, and their keys hold.
+        self.menu_years = tuple(YearLink(y.year, y.path) for y in archive.years)
         self._segments = defaultdict(dict)  # document path → paragraph number → segments naming entities
         for (path, number), pieces in self.entities.segments.items():
             self._segments[path][number] = pieces
@@ -133,11 +142,13 @@ class Renderer:
         undated = (d for d in reversed(self.archive.documents) if not self.archive.events_of(d))
         return list(latest.values()) + list(itertools.islice(undated, count - len(latest)))
 
-    def page(self, template: str, path: str, in_pieces: bool = False, **context) -> Output:
-        """A page of the site; `in_pieces`: rendered as it is written, for a page too large to hold whole."""
+    def page(self, template: str, path: str, in_pieces: bool = False, keyed: bool = False, **context) -> Output:
+        """A page of the site. `keyed`: a page kept between builds by a key that holds the years only as
+        links, so its template gets them so, not their events. `in_pieces`: rendered as it is written, for
+        a page too large to hold whole."""
         compiled = self.env.get_template(template)
         context.update(site=self.site, t=self.t, root=slugs.root_prefix(path), page_path=path,
-                       years=self.archive.years)
+                       years=self.menu_years if keyed else self.archive.years)
         if in_pieces:
             return Output(path, pieces=in_chunks(part.encode("utf-8") for part in compiled.generate(context)))
         return Output(path, compiled.render(context).encode("utf-8"))
@@ -155,14 +166,16 @@ class Renderer:
                 yield self.section_page(section, subsection)
 
     def section_page(self, section, subsection) -> Output:
-        """A section's or subsection's page: the documents it lists, and a section's subsections."""
+        """A section's or subsection's page: the documents it lists, and a section's subsections. Its
+        template gets the whole section, so the page is kept for what the whole section holds."""
         path, documents = (subsection.path, subsection.documents) if subsection else (section.path, section.documents)
-        listed = [(s.name, s.path, len(s.documents)) for s in section.subsections] if subsection is None else []
+        held = [*section.documents, *(d for s in section.subsections for d in s.documents)]
         return self.rendered_once(
-            "section.html", path, lambda: (section.name, subsection.name if subsection else None, listed,
-                                           [(d.path, self.document_digests[d.path]) for d in documents]),
-            lambda: self.page("section.html", path, section=section, subsection=subsection, documents=documents,
-                              events_of=self.archive.events_of))
+            "section.html", path, lambda: (section.name, subsection.name if subsection else None,
+                                           [(s.name, s.path) for s in section.subsections],
+                                           [(d.path, self.document_digests[d.path]) for d in held]),
+            lambda: self.page("section.html", path, keyed=True, section=section, subsection=subsection,
+                              documents=documents, events_of=self.archive.events_of))
 
     def rendered_once(self, template: str, path: str, shows, render) -> Output:
         """A page that is rendered (`render()`, from `template`) once for what it shows — `shows()`,
@@ -192,7 +205,8 @@ class Renderer:
         section = self._section_pages[document.section]
         subsection = next((s for s in section.subsections if s.name == document.subsection), None)
         events = self.archive.events_of(document)
-        return self.page("document.html", document.path, document=document, section=Place(section.name, section.path),
+        return self.page("document.html", document.path, keyed=True, document=document,
+                         section=Place(section.name, section.path),
                          subsection=Place(subsection.name, subsection.path) if subsection else None, events=events,
                          event_at={e.paragraph: e for e in events},
                          segments=self.segments_of(document.path),
@@ -209,7 +223,7 @@ class Renderer:
                 "entity.html", entity.path,
                 lambda: (entity, [(m.document.path, self.document_digests[m.document.path], m.paragraph, m.anchor,
                                    m.date, m.precision, m.text) for m in mentions]),
-                lambda: self.page("entity.html", entity.path, entity=entity, mentions=mentions))
+                lambda: self.page("entity.html", entity.path, keyed=True, entity=entity, mentions=mentions))
 
     def timeline(self) -> Output:
         """Every year of the timeline on one page (18 MB of HTML at 10,000 documents): each year is rendered

@@ -244,6 +244,11 @@ def test_a_document_template_cannot_show_other_documents_it_would_not_be_rendere
     with pytest.raises(TemplateFailed, match=r"document\.html:\d+: UndefinedError: .*documents"):
         build(archive.options(tmp_path / "site"))
     assert not (tmp_path / "site").exists()
+    archive.write("templates/document.html", base, archive.theme)  # the years, likewise: links, not events
+    page = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
+    archive.write("templates/base.html", page.replace("</body>", "{{ years[0].event_count }}</body>"), archive.theme)
+    with pytest.raises(TemplateFailed, match=r"base\.html:\d+: UndefinedError: .*event_count"):
+        build(archive.options(tmp_path / "site"))
 
 
 def test_what_a_template_depends_on(tmp_path):
@@ -426,21 +431,24 @@ def rendered(monkeypatch) -> list:
     return pages
 
 
-def test_an_edit_renders_again_only_the_section_pages_that_list_the_document(tmp_path, rendered):
+def test_an_edit_renders_again_only_the_pages_of_the_documents_section(tmp_path, rendered):
+    """A section's and its subsections' pages get the whole section: an edit renders those again, and no
+    other section's."""
     archive = Archive(tmp_path, documents=40)
     site = tmp_path / "site"
     build(archive.options(site))
     sections = sorted(path for template, path in rendered if template == "section.html")
-    assert len(sections) > 4
+    assert len(sections) > 8
     rendered.clear()
     source = sorted(archive.source.glob("*.txt"))[5]
     text = source.read_text(encoding="utf-8")
     archive.write(source.name, text + NBSP + "Le 2 mai 2020, un ajout.\n")
     build(archive.options(site))
-    again = [path for template, path in rendered if template == "section.html"]
+    again = sorted(path for template, path in rendered if template == "section.html")
     (url,) = [d["url"] for d in json.loads((site / "documents.json").read_text(encoding="utf-8"))
               if d["source"] == source.name]
-    assert again == [url.rsplit("/", 1)[0] + "/index.html"]  # the one page that lists the document
+    folder = url.split("/", 1)[0] + "/"
+    assert again == [p for p in sections if p.startswith(folder)] and len(again) < len(sections) / 2
     build(archive.options(tmp_path / "reference"), clean=True)
     assert tree(site) == tree(tmp_path / "reference")
 
