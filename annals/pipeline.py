@@ -118,7 +118,7 @@ def build(options: BuildOptions, clean: bool = False, progress: Progress = _sile
 @dataclass(frozen=True)
 class Plan:
     """What a build starts from: the sources with their stat signatures, a digest of everything else it
-    reads (`inputs`: `settings`, the gazetteer and the theme), the two together (`state`), and which
+    reads (`inputs`: `settings`, `strict`, the gazetteer and the theme), the two together (`state`), and which
     published files are still as last written."""
 
     paths: list[Path]
@@ -170,7 +170,7 @@ def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
     signatures = {name: source_signature(path, reader) for name, path in zip(names, paths)}
     settings = settings_digest(options, find_problems)
     gazetteer = options.gazetteer.read_bytes() if options.gazetteer.is_file() else b""
-    inputs = digest(settings, gazetteer, theme_digest(options))
+    inputs = digest(settings, options.strict, gazetteer, theme_digest(options))
     records = cache.outputs()
     intact, others = scan_site(options.output, records)
     return Plan(paths, names, signatures, find_problems, settings, inputs, digest(inputs, signatures), intact,
@@ -184,10 +184,10 @@ def source_signature(path: Path, reader: str) -> str:
 
 
 def settings_digest(options: BuildOptions, find_problems) -> str:
-    """A digest of the code and the settings: what every page depends on. (Not the gazetteer: a page's
-    key holds the entities the page shows.)"""
+    """A digest of the code and the settings that pages show: what every page depends on. (Not the
+    gazetteer — a page's key holds the entities the page shows — nor `strict`, which no page shows.)"""
     settings = (options.language, options.title, options.description, options.base_url, options.date_style,
-                options.media_marker, options.strict, str(options.gazetteer), source_date_epoch())
+                options.media_marker, str(options.gazetteer), source_date_epoch())
     return digest(code_version(), settings, [str(p) for p in find_problems])
 
 

@@ -251,6 +251,17 @@ def test_a_document_template_cannot_show_other_documents_it_would_not_be_rendere
         build(archive.options(tmp_path / "site"))
 
 
+def test_a_strict_build_after_a_lenient_one_renders_no_page_again(tmp_path, rendered):
+    """`strict` decides whether a build with warnings is published; no page shows it."""
+    archive = Archive(tmp_path, documents=20)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    rendered.clear()
+    report = build(replace(archive.options(site), strict=True))
+    assert report.published and not report.problems
+    assert [t for t, _ in rendered if t in ("document.html", "section.html", "entity.html")] == []
+
+
 def test_what_a_template_depends_on(tmp_path):
     """The templates it extends, includes or imports, found as rendering finds them (an archive's own
     first); every template when one is named only at render time."""
