@@ -285,17 +285,17 @@ class BuildCache:
         return {row[0]: make(row[1:]) for row in self.db.execute("SELECT * FROM outputs")}
 
     def save(self, state: str, report, names: set[str], outputs: dict[str, OutputRecord]) -> None:
-        """Record a published build in one transaction: its sources (`names`; the others are dropped),
-        every file of the site, the fragments it used, the digest of all its inputs (`state`), its report."""
+        """Record a published build in one transaction: its sources (`names`; the others are dropped —
+        the data files' lines of sources gone are dropped by `keep_lines`), every file of the site, the
+        fragments it used, the digest of all its inputs (`state`), its report."""
         db = self.db
         with self.transaction():
             self.fragments.save()
             db.execute("DELETE FROM outputs")
             db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                            [(p, r.key, r.sha256, r.size, r.mtime_ns, r.ino) for p, r in outputs.items()])
-            for table in ("sources", "lines", "event_lines"):  # what sources no longer there left behind
-                stale = {name for (name,) in db.execute(f"SELECT name FROM {table}")} - names
-                db.executemany(f"DELETE FROM {table} WHERE name = ?", [(name,) for name in stale])
+            stale = {name for (name,) in db.execute("SELECT name FROM sources")} - names  # sources gone
+            db.executemany("DELETE FROM sources WHERE name = ?", [(name,) for name in stale])
             meta = {"format": str(FORMAT), "state": state, "recorded_ns": str(self.started_ns),
                     "report": pickle.dumps(report, pickle.HIGHEST_PROTOCOL)}
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(meta.items()))

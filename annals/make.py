@@ -293,9 +293,10 @@ def _with_lines(cache: BuildCache, archive, keys: dict[str, str]) -> BuildCache:
             if name not in kept:
                 batch[name] = keys[name], document_lines(document, archive.events_of(document),
                                                          source_copy_path(document))
-            if len(batch) == 500 or (batch and document is archive.documents[-1]):
+            if len(batch) == 500:
                 cache.add_lines(batch)  # now, so the encoded lines need not stay in memory
                 batch = {}
+        cache.add_lines(batch)
         if cache.line_counts() == (len(archive.documents), len(archive.events)):
             return cache
     raise sqlite3.DatabaseError("the build cache does not keep the data files' lines it is given")

@@ -118,8 +118,8 @@ def build(options: BuildOptions, clean: bool = False, progress: Progress = _sile
 @dataclass(frozen=True)
 class Plan:
     """What a build starts from: the sources with their stat signatures, a digest of everything else it
-    reads (`inputs`: `settings`, `strict`, the gazetteer and the theme), the two together (`state`), and which
-    published files are still as last written."""
+    reads (`inputs`: `settings` and everything else besides the sources), the two together (`state`), and
+    which published files are still as last written."""
 
     paths: list[Path]
     names: list[str]
@@ -168,9 +168,10 @@ def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
     names = [source_name(options.source, path) for path in paths]
     reader = digest(code_version(), options.language)[:16]
     signatures = {name: source_signature(path, reader) for name, path in zip(names, paths)}
-    settings = settings_digest(options, find_problems)
+    settings = settings_digest(options)
     gazetteer = options.gazetteer.read_bytes() if options.gazetteer.is_file() else b""
-    inputs = digest(settings, options.strict, gazetteer, theme_digest(options))
+    inputs = digest(settings, options.strict, str(options.gazetteer), gazetteer, source_date_epoch(),
+                    [str(p) for p in find_problems], theme_digest(options))
     records = cache.outputs()
     intact, others = scan_site(options.output, records)
     return Plan(paths, names, signatures, find_problems, settings, inputs, digest(inputs, signatures), intact,
@@ -183,12 +184,12 @@ def source_signature(path: Path, reader: str) -> str:
     return f"{reader}|{signature(text)}|{signature(os.path.splitext(text)[0] + SIDECAR)}"
 
 
-def settings_digest(options: BuildOptions, find_problems) -> str:
-    """A digest of the code and the settings that pages show: what every page depends on. (Not the
-    gazetteer — a page's key holds the entities the page shows — nor `strict`, which no page shows.)"""
-    settings = (options.language, options.title, options.description, options.base_url, options.date_style,
-                options.media_marker, str(options.gazetteer), source_date_epoch())
-    return digest(code_version(), settings, [str(p) for p in find_problems])
+def settings_digest(options: BuildOptions) -> str:
+    """A digest of the code and of the settings that pages show: what every page depends on. (Not the
+    gazetteer — a page's key holds the entities the page shows — nor what only decides whether or how a
+    build is published: `strict`, the build date of the feed, the problems found.)"""
+    return digest(code_version(), options.language, options.title, options.description, options.base_url,
+                  options.date_style, options.media_marker)
 
 
 def theme_digest(options: BuildOptions) -> str:
