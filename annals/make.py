@@ -34,19 +34,10 @@ from .write import Output, Staging
 
 def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progress) -> BuildReport:
     """Build the site `plan` describes into a staging tree, publish it, and record it in the cache."""
-    entries = _load(options, cache, plan.paths, plan.names, plan.signatures, progress)
-    documents = tuple(e.document for e in entries.values() if e.document is not None)
-    archive = build_archive(documents)
-    gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer)
-    entity_index = index_entities(gazetteer, archive.documents, archive.events_of)
-    problems = (tuple(plan.find_problems) + tuple(p for e in entries.values() for p in e.problems)
-                + tuple(gazetteer_problems))
-    renderer = Renderer(archive, site_of(options), theme.search_path(options.theme_root, "templates"),
-                        entity_index, fragments=cache.fragments, settings_digest=plan.settings,
-                        document_digests={d.path: entries[d.source.name].digest for d in archive.documents})
-    staging = Staging(options.output, plan.intact, plan.others)
+    staging = Staging(options.output, plan.intact, plan.others, link_apart=True)  # linked while sources load
     running: list[Background] = []
     try:
+        renderer, entries, problems = _model(options, cache, plan, progress)
         report = _write_site(options, cache, staging, renderer, entries, problems, running, progress)
         if options.strict and report.problems:
             staging.discard()
@@ -63,8 +54,27 @@ def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Pr
             raise TemplateFailed(template_failure(error)) from error
         raise
     report = replace(report, published=True)
-    cache.save(plan.state, report, set(plan.names), staging.records())
+    try:
+        cache.save(plan.state, report, set(plan.names), staging.records())
+    finally:
+        staging.settle()
     return report
+
+
+def _model(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progress) -> tuple:
+    """Load → index: the sources as documents, the archive and its entities, and the renderer of its pages;
+    with what each source became (`entries`) and every problem found."""
+    entries = _load(options, cache, plan.paths, plan.names, plan.signatures, progress)
+    documents = tuple(e.document for e in entries.values() if e.document is not None)
+    archive = build_archive(documents)
+    gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer)
+    entity_index = index_entities(gazetteer, archive.documents, archive.events_of)
+    problems = (tuple(plan.find_problems) + tuple(p for e in entries.values() for p in e.problems)
+                + tuple(gazetteer_problems))
+    renderer = Renderer(archive, site_of(options), theme.search_path(options.theme_root, "templates"),
+                        entity_index, fragments=cache.fragments, settings_digest=plan.settings,
+                        document_digests={d.path: entries[d.source.name].digest for d in archive.documents})
+    return renderer, entries, problems
 
 
 def site_of(options: BuildOptions) -> Site:
@@ -191,6 +201,7 @@ def write_document_pages(renderer: Renderer, staging: Staging, workers: int, key
     changed; the pages do not depend on the split. Returns every document page's path."""
     documents = renderer.archive.documents
     todo = [(i, keys[d.path]) for i, d in enumerate(documents) if not staging.unchanged(d.path, keys[d.path])]
+    staging.ready()  # the tree whole before the workers fork
     _RENDERING.update(renderer=renderer, staging=staging, parent=os.getpid())
     try:
         for done, outcome in enumerate(ordered_map(_write_document_page, todo, workers), 1):

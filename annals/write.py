@@ -7,11 +7,13 @@ import hashlib
 import os
 import shutil
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
 from .cache import OutputRecord
+from .parallel import Background
 
 MARKER = ".annals-site"  # marks a folder Annals built, so a rebuild may replace it
 RENAME_EXCHANGE = 2  # renameat2 flag (Linux 3.15+): swap two paths in one atomic step
@@ -135,7 +137,8 @@ class Staging:
     stays one atomic step. `produced` gathers every file of the new site with its SHA-256.
     """
 
-    def __init__(self, output: Path, reuse: dict[str, OutputRecord] | None = None, others: int = 0):
+    def __init__(self, output: Path, reuse: dict[str, OutputRecord] | None = None, others: int = 0,
+                 link_apart: bool = False):
         self.output = output
         self.others = others  # files of the published site that are not reused: they must go
         recover(output)
@@ -143,20 +146,33 @@ class Staging:
         self.root.mkdir(parents=True)
         (self.root / MARKER).write_text("This folder was built by Annals and is replaced on each build.\n",
                                         encoding="utf-8")
-        self.kept = self._link(reuse or {})
+        self.kept = dict(reuse or {})
+        # `link_apart`: the links are made by a process of their own while this one goes on (tens of
+        # thousands of links are mostly waiting on the system); `ready()` waits for them.
+        self._linking = Background(self._link) if link_apart and self.kept else None
+        if self._linking is None:
+            self._link()
         self.produced: dict[str, str] = {}  # path → SHA-256
         self.written: set[str] = set()
         self.keys: dict[str, str] = {}  # path → key of the inputs it was made from, where one is known
+        self._removing: threading.Thread | None = None
+        self._removal_error: OSError | None = None
 
-    def _link(self, reuse: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
+    def _link(self) -> None:
         folders, root, output = set(), str(self.root), str(self.output)
-        for relative in reuse:
+        for relative in self.kept:
             folder = relative.rpartition("/")[0]
             if folder not in folders:
                 os.makedirs(f"{root}/{folder}", exist_ok=True)
                 folders.add(folder)
             os.link(f"{output}/{relative}", f"{root}/{relative}")
-        return dict(reuse)
+
+    def ready(self) -> None:
+        """Wait until the tree holds its links to the published files kept (before anything is written
+        into it, and before processes that write into it are forked)."""
+        if self._linking is not None:
+            linking, self._linking = self._linking, None
+            linking.result()
 
     def unchanged(self, path: str, key: str) -> bool:
         """True (and the file counted as produced) when the published file was made from `key`."""
@@ -168,6 +184,7 @@ class Staging:
 
     def write(self, outputs: Iterable[Output], key: str = "") -> list[str]:
         """Write each output whose bytes differ from the published file's; returns their paths, in order."""
+        self.ready()
         paths = []
         for item in outputs:
             if item.pieces is not None:
@@ -223,6 +240,7 @@ class Staging:
 
     def finish(self) -> bool:
         """Remove reused files this build did not produce; True when the tree differs from the site."""
+        self.ready()
         removed = [path for path in self.kept if path not in self.produced]
         for path in removed:
             (self.root / path).unlink()
@@ -244,16 +262,42 @@ class Staging:
         return records
 
     def publish(self) -> None:
-        """Swap the new tree in, in one atomic step where the system allows; then remove the old tree."""
+        """Swap the new tree in, in one atomic step where the system allows; the old tree is then removed
+        while the build goes on (`settle()` waits for it: the build records itself meanwhile)."""
+        self.ready()
         if self.output.exists() and _exchange(self.root, self.output):
-            shutil.rmtree(self.root)
+            self._remove(self.root)
             return
         old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
         if self.output.exists():
             os.replace(self.output, old)  # if killed here, the next build's recover() puts it back
         os.replace(self.root, self.output)
         if old.exists():
-            shutil.rmtree(old)
+            self._remove(old)
+
+    def _remove(self, tree: Path) -> None:
+        """Remove a tree that is no longer the site, in a thread: removing tens of thousands of links is
+        mostly waiting on the system, which other work of the build can use (if the process ends first,
+        the next build's recover() finishes it)."""
+        def remove() -> None:
+            try:
+                shutil.rmtree(tree)
+            except OSError as error:
+                self._removal_error = error
+        self._removing = threading.Thread(target=remove, name="annals-remove-old-site")
+        self._removing.start()
+
+    def settle(self) -> None:
+        """Wait until the tree the site replaced is gone; raise what stopped its removal."""
+        if self._removing is not None:
+            self._removing.join()
+            self._removing = None
+        if self._removal_error is not None:
+            error, self._removal_error = self._removal_error, None
+            raise error
 
     def discard(self) -> None:
+        if self._linking is not None:
+            self._linking.wait()  # nothing may still be linking into the tree as it goes
+            self._linking = None
         shutil.rmtree(self.root, ignore_errors=True)

@@ -292,6 +292,7 @@ def test_a_file_written_in_pieces_takes_its_place_only_when_its_bytes_change(tmp
     first.write([Output("data/big.json", pieces=iter([b"[1,", b"2]"]))])
     assert first.produced["data/big.json"] == hashlib.sha256(b"[1,2]").hexdigest()
     first.publish()
+    first.settle()
     published = site / "data" / "big.json"
     kept = {"data/big.json": OutputRecord("", first.produced["data/big.json"], 5, 0, 0)}
     same = Staging(site, kept)
@@ -305,7 +306,32 @@ def test_a_file_written_in_pieces_takes_its_place_only_when_its_bytes_change(tmp
     assert other.written == {"data/big.json"}
     assert sorted(p.name for p in (other.root / "data").iterdir()) == ["big.json"]
     other.publish()
+    other.settle()
     assert published.read_bytes() == b"[3]"
+
+
+def test_a_staging_tree_linked_apart_is_whole_before_anything_is_written_and_the_old_tree_goes(tmp_path):
+    """A rebuild's tree of links to the files it keeps is made by a process of its own while the sources
+    load: writing waits for it; a tree given up before then goes whole; once published, the tree the site
+    replaced is removed (settle() waits for it)."""
+    site = tmp_path / "site"
+    first = Staging(site)
+    first.write([Output(f"d{n}/p{i}.html", f"{n}-{i}".encode()) for n in range(20) for i in range(50)])
+    first.publish()
+    first.settle()
+    kept = {path: OutputRecord("", sha, 0, 0, 0) for path, sha in first.produced.items()}
+    given_up = Staging(site, kept, link_apart=True)
+    given_up.discard()
+    assert not given_up.root.exists()
+    second = Staging(site, kept, link_apart=True)
+    second.write([Output("d0/p0.html", b"changed")])
+    assert all((second.root / p).stat().st_ino == (site / p).stat().st_ino for p in kept if p != "d0/p0.html")
+    second.produced.update((p, kept[p].sha256) for p in kept if p != "d0/p0.html")
+    assert second.finish()
+    second.publish()
+    second.settle()
+    assert (site / "d0" / "p0.html").read_bytes() == b"changed" and (site / "d19" / "p49.html").read_bytes() == b"19-49"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # neither the new tree's name nor the old tree
 
 
 def test_an_edit_rewrites_the_search_files_of_one_block_only(tmp_path, monkeypatch):
