@@ -224,6 +224,11 @@ class BuildCache:
             if signatures.get(name) == signature_ and not self.racy(signature_):
                 yield name, SourceEntry(signature_, digest_, blob)
 
+    def source_blob(self, name: str, digest_: str) -> bytes | None:
+        """What the source became (its pickled document and problems), if stored with this digest."""
+        row = self.db.execute("SELECT blob FROM sources WHERE name = ? AND digest = ?", (name, digest_)).fetchone()
+        return row[0] if row else None
+
     def terms(self, digests: dict[str, str]):
         """(name, search terms) for each of these sources (`digests`: what each became, by name) stored
         with the digest it has now."""
@@ -322,7 +327,7 @@ class Fragments:
     them): each is right for its key whatever the build does next. `save()` (inside the cache's
     transaction at the end of a published build) drops those this build did not use."""
 
-    BATCH = 4_000_000  # characters of new fragments held before they are written
+    BATCH = 1_000_000  # characters of new fragments held before they are written
 
     def __init__(self, db: sqlite3.Connection):
         self.db = db

@@ -165,29 +165,37 @@ class EntityIndex:
         return [(kind, grouped[kind]) for kind in KINDS if grouped[kind]]
 
 
-def index_entities(entities: tuple[Entity, ...], documents, events_of) -> EntityIndex:
-    """Every mention of every entity, with the paragraph's event date when it has one."""
+def paragraph_cuts(document, matcher: Matcher) -> dict[int, tuple[Segment, ...]]:
+    """The paragraphs of a whole document that name entities: number → the paragraph cut into pieces."""
+    cuts = {}
+    for block in document.blocks:
+        if block.kind != PARAGRAPH or block.html or not matcher.may_name(block.text):
+            continue
+        pieces = segments(block.text, matcher)
+        if any(p.entity for p in pieces):
+            cuts[block.number] = pieces
+    return cuts
+
+
+def index_entities(entities: tuple[Entity, ...], documents, events_of, cuts: dict | None = None) -> EntityIndex:
+    """Every mention of every entity, with the paragraph's event date when it has one. `cuts`: each
+    document's `paragraph_cuts` by source name, found as it was loaded (by a matcher of these `entities`)
+    where the `documents` are summaries; else found here in the whole documents."""
     matcher = Matcher(entities)
     mentions, cut = defaultdict(list), {}
     for document in documents:
-        events = None
-        for block in document.blocks:
-            if block.kind != PARAGRAPH or block.html or not matcher.may_name(block.text):
-                continue
-            pieces = segments(block.text, matcher)
-            named = [p for p in pieces if p.entity]
-            if not named:
-                continue
-            cut[(document.path, block.number)] = pieces
-            events = events if events is not None else {e.paragraph: e for e in events_of(document)}
-            event = events.get(block.number)
+        found = cuts[document.source.name] if cuts is not None else paragraph_cuts(document, matcher)
+        events = {e.paragraph: e for e in events_of(document)} if found else {}
+        for number, pieces in found.items():
+            cut[(document.path, number)] = pieces
+            event = events.get(number)
             seen = set()
-            for piece in named:
-                if piece.entity.name in seen:
+            for piece in pieces:
+                if piece.entity is None or piece.entity.name in seen:
                     continue  # one mention per paragraph and entity
                 seen.add(piece.entity.name)
                 mentions[piece.entity.name].append(Mention(
-                    piece.entity, document, block.number, event.anchor if event else block.paragraph_id,
+                    piece.entity, document, number, event.anchor if event else f"p-{number}",
                     event.date if event else "", event.precision if event else "", piece.text))
     ordered = {name: tuple(sorted(found, key=lambda m: (m.date == "", m.date, m.document.path, m.paragraph)))
                for name, found in mentions.items()}

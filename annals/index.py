@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from itertools import groupby
 
 from . import slugs
-from .model import PARAGRAPH, Document, Event, Section, Subsection
+from .model import Event, Section, Subsection
 
 DOCUMENT_RESERVED = {"index"}
 
@@ -33,18 +33,20 @@ class YearGroup:
 class Archive:
     """Everything the renderer shows, built once from the loaded documents."""
 
-    documents: tuple[Document, ...]  # in page-path order
+    documents: tuple  # in page-path order: the documents, or their summaries (what a build holds)
     sections: tuple[Section, ...]
     events: tuple[Event, ...]  # chronological
     years: tuple[YearGroup, ...]
 
     by_document: dict  # document path → its events, in paragraph order
 
-    def events_of(self, document: Document) -> tuple[Event, ...]:
+    def events_of(self, document) -> tuple[Event, ...]:
         return self.by_document.get(document.path, ())
 
 
-def build_archive(documents: tuple[Document, ...]) -> Archive:
+def build_archive(documents: tuple) -> Archive:
+    """The archive's indexes from its documents (`Document` or `Summary`: they need only the dated
+    paragraphs)."""
     placed = assign_paths(documents)
     by_document = {d.path: tuple(document_events(d)) for d in placed}
     events = tuple(sorted((e for evs in by_document.values() for e in evs), key=chronological))
@@ -89,7 +91,7 @@ def section_folders(documents) -> tuple[dict[str, str], dict[tuple[str, str], st
     return section_slug, folders
 
 
-def assign_paths(documents) -> list[Document]:
+def assign_paths(documents) -> list:
     """Each document with its unique page path; collisions resolved in source-name order."""
     _, folders = section_folders(documents)
     taken = defaultdict(set)
@@ -102,13 +104,11 @@ def assign_paths(documents) -> list[Document]:
     return placed
 
 
-def document_events(document: Document) -> list[Event]:
+def document_events(document) -> list[Event]:
     """One event per dated paragraph, at its first date; anchors numbered per date within the document."""
     seen = defaultdict(int)
     events = []
-    for block in document.blocks:
-        if block.kind != PARAGRAPH or not block.dates:
-            continue
+    for block in document.dated:
         first, *others = block.dates
         seen[first.iso] += 1
         anchor = first.iso if seen[first.iso] == 1 else f"{first.iso}-{seen[first.iso]}"

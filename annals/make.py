@@ -18,12 +18,12 @@ from jinja2 import TemplateError
 
 from . import theme
 from .cache import BuildCache, SourceEntry, digest
-from .entities import index_entities, read_gazetteer
+from .entities import Matcher, index_entities, paragraph_cuts, read_gazetteer
 from .fixity import MANIFEST, manifest
 from .i18n import strings
 from .index import build_archive, newest_date
 from .loader import load_document
-from .model import Document, Problem
+from .model import Document, Problem, Summary
 from .parallel import Background, abandoned, ordered_map
 from .pipeline import BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, source_date_epoch
 from .exports import document_lines, dump_json, export_files
@@ -36,9 +36,11 @@ def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Pr
     """Build the site `plan` describes into a staging tree, publish it, and record it in the cache."""
     staging = Staging(options.output, plan.intact, plan.others, link_apart=True)  # linked while sources load
     running: list[Background] = []
+    whole = None
     try:
         renderer, entries, problems = _model(options, cache, plan, progress)
-        report = _write_site(options, cache, staging, renderer, entries, problems, running, progress)
+        whole = WholeDocuments(options, cache, {name: e.digest for name, e in entries.items()})
+        report = _write_site(options, cache, staging, renderer, entries, whole, problems, running, progress)
         if options.strict and report.problems:
             staging.discard()
             return report
@@ -53,6 +55,9 @@ def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Pr
         if isinstance(error, TemplateError):
             raise TemplateFailed(template_failure(error)) from error
         raise
+    finally:
+        if whole:
+            whole.close()
     report = replace(report, published=True)
     try:
         cache.save(plan.state, report, set(plan.names), staging.records())
@@ -64,11 +69,12 @@ def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Pr
 def _model(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progress) -> tuple:
     """Load → index: the sources as documents, the archive and its entities, and the renderer of its pages;
     with what each source became (`entries`) and every problem found."""
-    entries = _load(options, cache, plan.paths, plan.names, plan.signatures, progress)
+    gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer)
+    entries = _load(options, cache, plan, gazetteer, progress)
     documents = tuple(e.document for e in entries.values() if e.document is not None)
     archive = build_archive(documents)
-    gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer)
-    entity_index = index_entities(gazetteer, archive.documents, archive.events_of)
+    entity_index = index_entities(gazetteer, archive.documents, archive.events_of,
+                                  {name: e.cuts for name, e in entries.items()})
     problems = (tuple(plan.find_problems) + tuple(p for e in entries.values() for p in e.problems)
                 + tuple(gazetteer_problems))
     renderer = Renderer(archive, site_of(options), theme.search_path(options.theme_root, "templates"),
@@ -85,12 +91,14 @@ def site_of(options: BuildOptions) -> Site:
 
 
 def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, renderer: Renderer,
-                entries: dict, problems: tuple, running: list, progress: Progress) -> BuildReport:
+                entries: dict, whole: WholeDocuments, problems: tuple, running: list,
+                progress: Progress) -> BuildReport:
     """Every file of the site into the staging tree: document pages on every core, then the search index
-    and the exports each in a process of their own while this one renders the index pages."""
+    and the exports each in a process of their own while this one renders the index pages. The pages
+    listing documents are made from their summaries; those processes take the `whole` documents."""
     archive, site = renderer.archive, renderer.site
     page_inputs = digest(renderer.settings_digest, renderer.templates_of("document.html"), renderer.menu_years)
-    pages = write_document_pages(renderer, staging, options.workers,
+    pages = write_document_pages(renderer, staging, whole, options.workers,
                                  {d.path: digest(page_inputs, entries[d.source.name].digest, d.path,
                                                  renderer.segments_of(d.path)) for d in archive.documents}, progress)
     progress("index pages, search index and exports", 0, 1)
@@ -98,11 +106,11 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     blocks = plan_blocks(archive, digests)
     known = {b.key: cache.fragments.get(SEARCH_MEMO + b.key) for b in blocks}
     search = Background(lambda: write_search_index(staging, archive, blocks, digests, known, cache.reopen,
-                                                   os.getpid()), options.workers)
+                                                   whole, os.getpid()), options.workers)
     running.append(search)
     line_keys = {d.source.name: digest(entries[d.source.name].digest, d.path) for d in archive.documents}
-    exports = Background(lambda: write_exports(staging, archive, renderer.entities, line_keys, cache.reopen),
-                         options.workers)
+    exports = Background(lambda: write_exports(staging, archive, renderer.entities, line_keys, cache.reopen,
+                                               whole), options.workers)
     running.append(exports)
     pages = staging.write(renderer.index_pages()) + pages
     report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
@@ -126,41 +134,45 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     return report
 
 
-def _load(options: BuildOptions, cache: BuildCache, paths: list[Path], names: list[str],
-          signatures: dict[str, str], progress: Progress) -> dict[str, Loaded]:
+def _load(options: BuildOptions, cache: BuildCache, plan: Plan, gazetteer: tuple,
+          progress: Progress) -> dict[str, Loaded]:
     """Every source as what it became, in source order: where its signature is unchanged, as the last
     build in this process left it (`annals serve` builds again and again) or from the build cache; else
-    read again (on every core) and put in the cache."""
-    read = _loaded_before(options.source, cache, signatures)
+    read again (on every core) and put in the cache. Each whole document is kept in the cache and
+    reduced here to its summary and the paragraphs naming entities of the `gazetteer`."""
+    names, signatures, matcher = plan.names, plan.signatures, Matcher(gazetteer)
+    read = _loaded_before(options.source, cache, signatures, gazetteer)
     if len(read) < len(names):
         for name, entry in cache.sources(signatures):
             if name in read:
                 continue
             try:
-                read[name] = Loaded(entry.digest, *entry.read())
+                read[name] = Loaded.of(entry, matcher)
             except Exception:  # noqa: BLE001 — a damaged entry: read the source again
                 pass
-    todo = [(path, name, options.language) for path, name in zip(paths, names) if name not in read]
+    todo = [(path, name, options.language) for path, name in zip(plan.paths, names) if name not in read]
     batch: dict[str, SourceEntry] = {}
     for (_, name, _), (blob, terms) in zip(todo, ordered_map(_read_source, todo, options.workers)):
         batch[name] = entry = SourceEntry.of(signatures[name], blob, terms)
-        read[name] = Loaded(entry.digest, *entry.read())
+        read[name] = Loaded.of(entry, matcher)
         progress("reading sources", len(read) - (len(names) - len(todo)), len(todo))
         if len(batch) == 500:  # into the cache now, so the pickled bytes need not stay in memory
             cache.add_sources(batch)
             batch = {}
     cache.add_sources(batch)
-    _LAST.update(source=options.source, loaded={name: (signatures[name], read[name]) for name in names})
+    _LAST.update(source=options.source, gazetteer=gazetteer,
+                 loaded={name: (signatures[name], read[name]) for name in names})
     return {name: read[name] for name in names}
 
 
-# What the last build in this process loaded: its source folder, and by source name the signature and what
-# the source became. Trusted exactly as the build cache's entries are: same signature, not racy.
+# What the last build in this process loaded: its source folder and gazetteer, and by source name the
+# signature and what the source became. Trusted exactly as the build cache's entries are: same signature,
+# not racy.
 _LAST: dict = {}
 
 
-def _loaded_before(source: Path, cache: BuildCache, signatures: dict[str, str]) -> dict[str, Loaded]:
-    if cache.fresh or _LAST.get("source") != source:
+def _loaded_before(source: Path, cache: BuildCache, signatures: dict[str, str], gazetteer: tuple) -> dict[str, Loaded]:
+    if cache.fresh or _LAST.get("source") != source or _LAST.get("gazetteer") != gazetteer:
         return {}
     return {name: loaded for name, (signature, loaded) in _LAST["loaded"].items()
             if signatures.get(name) == signature and not cache.racy(signature)}
@@ -168,11 +180,57 @@ def _loaded_before(source: Path, cache: BuildCache, signatures: dict[str, str]) 
 
 @dataclass(frozen=True)
 class Loaded:
-    """What a source became: its document (None if it could not be read) and problems."""
+    """What a source became: its document's summary (None if it could not be read), the problems found,
+    and the paragraphs of the document that name entities (`paragraph_cuts`, by paragraph number)."""
 
     digest: str
-    document: Document | None
+    document: Summary | None
     problems: tuple[Problem, ...]
+    cuts: dict
+
+    @classmethod
+    def of(cls, entry: SourceEntry, matcher: Matcher) -> "Loaded":
+        document, problems = entry.read()
+        if document is None:
+            return cls(entry.digest, None, problems, {})
+        return cls(entry.digest, Summary.of(document), problems, paragraph_cuts(document, matcher))
+
+
+class WholeDocuments:
+    """The whole document behind a summary, for the processes that render, index or export its text:
+    taken from the build cache, where loading left it (what the source became, checked by its digest),
+    or read again from its source when the cache does not have it. Each process opens a connection of
+    its own to the cache when it first needs one."""
+
+    def __init__(self, options: BuildOptions, cache: BuildCache, digests: dict[str, str]):
+        self._source, self._language, self._digests = options.source, options.language, digests
+        self._reopen = cache.reopen
+        self._caches: dict[int, BuildCache | None] = {}
+
+    def __call__(self, summary: Summary) -> Document:
+        name = summary.source.name
+        blob = self._stored(name)
+        document = pickle.loads(blob)[0] if blob else load_document(self._source / name, name, self._language)[0]
+        if document is None or document.source.sha256 != summary.source.sha256:
+            raise SourceChanged(f"{name}: changed while the site was being built; nothing was published — "
+                                "build again once the sources are settled")
+        return replace(document, path=summary.path)
+
+    def _stored(self, name: str) -> bytes | None:
+        pid = os.getpid()
+        try:
+            if pid not in self._caches:
+                self._caches[pid] = _reopened(self._reopen)
+            cache = self._caches[pid]
+            return cache.source_blob(name, self._digests[name]) if cache else None
+        except sqlite3.Error:
+            return None
+
+    def close(self) -> None:
+        """Close this process's connection (those of forked processes end with them)."""
+        cache = self._caches.pop(os.getpid(), None)
+        if cache:
+            cache.close()
 
 
 def _read_source(job: tuple[Path, str, str]) -> tuple[bytes, bytes]:
@@ -195,14 +253,14 @@ def check_source_copies(documents, checksums: dict[str, str]) -> None:
 _RENDERING: dict = {}
 
 
-def write_document_pages(renderer: Renderer, staging: Staging, workers: int, keys: dict[str, str],
-                         progress: Progress) -> list[str]:
+def write_document_pages(renderer: Renderer, staging: Staging, whole: WholeDocuments, workers: int,
+                         keys: dict[str, str], progress: Progress) -> list[str]:
     """Render each document page whose inputs changed (`keys`), on every core, and write those whose bytes
     changed; the pages do not depend on the split. Returns every document page's path."""
     documents = renderer.archive.documents
     todo = [(i, keys[d.path]) for i, d in enumerate(documents) if not staging.unchanged(d.path, keys[d.path])]
     staging.ready()  # the tree whole before the workers fork
-    _RENDERING.update(renderer=renderer, staging=staging, parent=os.getpid())
+    _RENDERING.update(renderer=renderer, staging=staging, whole=whole, parent=os.getpid())
     try:
         for done, outcome in enumerate(ordered_map(_write_document_page, todo, workers), 1):
             staging.adopt(outcome)
@@ -217,15 +275,15 @@ def _write_document_page(job: tuple[int, str]) -> dict:
     if abandoned(_RENDERING["parent"]):
         os._exit(1)  # a worker whose build was killed: write nothing more into the abandoned staging tree
     index, key = job
-    renderer, staging = _RENDERING["renderer"], _RENDERING["staging"]
-    return staging.outcome(staging.write([renderer.document(renderer.archive.documents[index])], key))
+    renderer, staging, whole = _RENDERING["renderer"], _RENDERING["staging"], _RENDERING["whole"]
+    return staging.outcome(staging.write([renderer.document(whole(renderer.archive.documents[index]))], key))
 
 
 SEARCH_MEMO = "search-block:"  # fragments holding a search block's summary, by the block's key
 
 
 def write_search_index(staging: Staging, archive, blocks: list, digests: dict[str, str], known: dict,
-                       reopen, parent: int) -> tuple[dict, dict]:
+                       reopen, whole, parent: int) -> tuple[dict, dict]:
     """Write the search index into the staging tree (in a process of its own, beside the other pages).
     A block whose key and files are unchanged is kept as published (`known`: its summary from the last
     build); the others are written, one block at a time, from their documents' search terms, which the
@@ -244,7 +302,7 @@ def write_search_index(staging: Staging, archive, blocks: list, digests: dict[st
     try:
         for block in todo:
             terms = _stored_terms(cache, {d.source.name: digests[d.source.name] for _, d in block.documents})
-            outputs, summaries[block.number] = block_files(block, archive, terms)  # terms not stored are found anew
+            outputs, summaries[block.number] = block_files(block, archive, terms, whole)  # terms not stored: found anew
             for output in outputs:
                 if abandoned(parent):
                     os._exit(1)  # the build that started this process was killed: write nothing more
@@ -274,7 +332,7 @@ def _stored_terms(cache: BuildCache | None, digests: dict[str, str]) -> dict[str
         return {}
 
 
-def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reopen) -> dict:
+def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reopen, whole) -> dict:
     """Write the data files into the staging tree (in a process of its own). Each document's lines are
     those the build cache keeps under the key they have now (`keys`, by source name), or are encoded anew
     and kept; the files are then read back from the cache in order. `reopen()` gives this process a
@@ -284,16 +342,17 @@ def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reo
     try:
         if cache:
             with contextlib.suppress(sqlite3.Error):
-                return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys), entities)))
+                return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys, whole),
+                                                                  entities)))
             cache.close()
         cache = BuildCache.in_memory()
-        return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys), entities)))
+        return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys, whole), entities)))
     finally:
         if cache:
             cache.close()
 
 
-def _with_lines(cache: BuildCache, archive, keys: dict[str, str]) -> BuildCache:
+def _with_lines(cache: BuildCache, archive, keys: dict[str, str], whole) -> BuildCache:
     """The cache, once it holds the lines of every document of the archive and no others. Lines missing
     from it (a cache tampered with) are all encoded again."""
     for keep in (keys, {}):
@@ -302,7 +361,7 @@ def _with_lines(cache: BuildCache, archive, keys: dict[str, str]) -> BuildCache:
         for document in archive.documents:
             name = document.source.name
             if name not in kept:
-                batch[name] = keys[name], document_lines(document, archive.events_of(document),
+                batch[name] = keys[name], document_lines(whole(document), archive.events_of(document),
                                                          source_copy_path(document))
             if len(batch) == 500:
                 cache.add_lines(batch)  # now, so the encoded lines need not stay in memory

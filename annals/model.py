@@ -95,8 +95,49 @@ class Document:
         return tuple(b for b in self.blocks if b.kind == PARAGRAPH)
 
     @property
+    def dated(self) -> tuple[Block, ...]:
+        """The paragraphs that state dates: the document's events."""
+        return tuple(b for b in self.blocks if b.kind == PARAGRAPH and b.dates)
+
+    @property
+    def lead(self) -> str:
+        """The start of the first paragraph, for summaries (the feed's)."""
+        return next((b.text for b in self.blocks if b.kind == PARAGRAPH), "")[:LEAD]
+
+    @property
     def id(self) -> str:
         """The document's id: its page path without the `.html` suffix."""
+        return self.path[: -len(".html")] if self.path.endswith(".html") else self.path
+
+
+LEAD = 300  # characters of a document's first paragraph that summaries show
+
+
+@record
+class Summary:
+    """What the archive's indexes and the pages listing documents need of a document — all but the text
+    of its undated paragraphs. A build holds these; the processes that render a document's page, index
+    its words or export it take the whole document from the build cache, one at a time, so a large
+    archive's text is never all in memory at once. The same fields and meaning as `Document`'s."""
+
+    title: str
+    section: str
+    subsection: str
+    language: str
+    source: Source
+    provenance: Provenance
+    slug: str
+    path: str
+    dated: tuple[Block, ...]  # the paragraphs that state dates
+    lead: str  # the start of the first paragraph
+
+    @classmethod
+    def of(cls, document: Document) -> "Summary":
+        return cls(document.title, document.section, document.subsection, document.language, document.source,
+                   document.provenance, document.slug, document.path, document.dated, document.lead)
+
+    @property
+    def id(self) -> str:
         return self.path[: -len(".html")] if self.path.endswith(".html") else self.path
 
 

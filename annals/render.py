@@ -278,8 +278,7 @@ class Renderer:
         for document in self.archive.documents:
             newest = max((e.date for e in self.archive.events_of(document)), default="")
             when = pad_date(document.provenance.published[:10] or newest) or build_date
-            summary = next((b.text for b in document.paragraphs), "")
-            entries.append({"document": document, "updated": f"{when}T00:00:00Z", "summary": summary[:300]})
+            entries.append({"document": document, "updated": f"{when}T00:00:00Z", "summary": document.lead})
         entries.sort(key=lambda e: (e["updated"], e["document"].path), reverse=True)
         return self.page("feed.xml", "feed.xml", entries=entries[:limit], updated=f"{build_date}T00:00:00Z")
 

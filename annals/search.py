@@ -101,13 +101,25 @@ def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None) -> li
     return blocks
 
 
-def block_files(block: Block, archive: Archive, terms_of: dict[str, tuple]) -> tuple[Iterator[Output], dict]:
-    """The shards and text chunks of one block — made one file at a time as they are written — and its
-    summary (paragraphs, shard keys, files)."""
+def block_files(block: Block, archive: Archive, terms_of: dict[str, tuple],
+                whole=lambda document: document) -> tuple[Iterator[Output], dict]:
+    """The files of one block, made one at a time as they are written — the text chunks as its documents
+    are read, each document let go of once its chunk is made, then the shards — and the block's summary
+    (paragraphs, shard keys, files), complete once the files are. `whole(document)`: the whole document,
+    where the archive holds summaries."""
+    summary = {"paragraphs": 0, "shards": [], "files": []}
+    return _block_outputs(block, archive, terms_of, whole, summary), summary
+
+
+def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summary: dict) -> Iterator[Output]:
     postings: dict[str, array] = defaultdict(lambda: array("q"))  # machine integers: no object per number
-    chunks: dict[int, dict] = defaultdict(dict)
-    paragraphs = 0
+    chunk, chunk_files, paragraphs = {}, [], 0
     for number, document in block.documents:
+        if chunk and number // CHUNK_DOCUMENTS != _chunk_number(chunk):
+            chunk_files.append(f"search/x-{_chunk_number(chunk)}.js")
+            yield Output(chunk_files[-1], _script("chunk", _chunk_number(chunk), chunk))
+            chunk = {}
+        document = whole(document)
         anchors = {e.paragraph: e.anchor for e in archive.events_of(document)}
         texts = {b.number: [anchors.get(b.number, b.paragraph_id), b.text] for b in document.paragraphs}
         paragraphs += len(texts)
@@ -117,22 +129,23 @@ def block_files(block: Block, archive: Archive, terms_of: dict[str, tuple]) -> t
             words = packed.split(" ") if packed else ()
             for index in range(0, len(words), 2):
                 postings[words[index]].extend((place, paragraph, int(words[index + 1])))
-        chunks[number // CHUNK_DOCUMENTS][number] = {"t": document.title, "u": document.path, "p": texts}
+        chunk[number] = {"t": document.title, "u": document.path, "p": texts}
+    if chunk:
+        chunk_files.append(f"search/x-{_chunk_number(chunk)}.js")
+        yield Output(chunk_files[-1], _script("chunk", _chunk_number(chunk), chunk))
     shards: dict[str, list[str]] = defaultdict(list)
     for term in sorted(postings):
         shards[shard_key(term)].append(term)
-    files = [shard_file(key, block.number) for key in sorted(shards)] + [f"search/x-{n}.js" for n in sorted(chunks)]
-    summary = {"paragraphs": paragraphs, "shards": sorted(shards), "files": files}
-    return _block_outputs(block.number, shards, postings, chunks), summary
-
-
-def _block_outputs(number: int, shards: dict, postings: dict, chunks: dict) -> Iterator[Output]:
-    """A block's files in the order of its summary, each let go of once made."""
+    summary.update(paragraphs=paragraphs, shards=sorted(shards),
+                   files=[shard_file(key, block.number) for key in sorted(shards)] + chunk_files)
     for key in sorted(shards):
         entries = {term: delta_encoded(postings.pop(term)) for term in shards[key]}
-        yield Output(shard_file(key, number), _script("shard", key, entries, number))
-    for n in sorted(chunks):
-        yield Output(f"search/x-{n}.js", _script("chunk", n, chunks.pop(n)))
+        yield Output(shard_file(key, block.number), _script("shard", key, entries, block.number))
+
+
+def _chunk_number(chunk: dict) -> int:
+    """A text chunk's number: that of its documents (by document number) divided by CHUNK_DOCUMENTS."""
+    return next(iter(chunk)) // CHUNK_DOCUMENTS
 
 
 def meta_file(archive: Archive, summaries: dict[int, dict]) -> Output:

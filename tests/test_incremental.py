@@ -251,6 +251,46 @@ def test_a_document_template_cannot_show_other_documents_it_would_not_be_rendere
         build(archive.options(tmp_path / "site"))
 
 
+def test_pages_listing_documents_get_their_summaries_and_a_theme_reaching_their_text_fails_loudly(tmp_path):
+    """A build holds each document's summary (all but the text of its undated paragraphs), not the whole
+    document: the pages that list documents get summaries, so a theme showing a listed document's
+    paragraphs fails with the template and line instead of showing a part of them."""
+    archive = Archive(tmp_path, documents=3)
+    base = (REPO / "templates" / "section.html").read_text(encoding="utf-8")
+    archive.write("templates/section.html",
+                  base.replace("{% endblock %}", "{% for d in documents %}{{ d.blocks|length }}{% endfor %}"
+                                                 "{% endblock %}", 1), archive.theme)
+    with pytest.raises(TemplateFailed, match=r"section\.html:\d+: UndefinedError: .*blocks"):
+        build(archive.options(tmp_path / "site"))
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_whole_document_not_in_the_cache_is_read_again_and_one_changed_since_stops_the_build(tmp_path):
+    """The processes that render, index and export documents take them whole from the build cache; a
+    document the cache does not have is read again from its source — and if the source changed since the
+    build read it, nothing is published."""
+    archive = Archive(tmp_path, documents=4)
+    options = archive.options(tmp_path / "site")
+    build(options)
+    cache = BuildCache.open(options.output)
+    try:
+        (name, digest_, blob), = cache.db.execute(
+            "SELECT name, digest, blob FROM sources ORDER BY name LIMIT 1").fetchall()
+        summary = make.Summary.of(replace(pickle.loads(blob)[0], path="x/y.html"))
+        whole = make.WholeDocuments(options, cache, {name: digest_})
+        kept = whole(summary)
+        assert kept.path == "x/y.html" and kept.blocks == pickle.loads(blob)[0].blocks
+        cache.db.execute("DELETE FROM sources WHERE name = ?", (name,))
+        assert make.WholeDocuments(options, cache, {name: digest_})(summary) == kept  # read again from its source
+        source = archive.source / name
+        source.write_text(source.read_text(encoding="utf-8") + NBSP + "Ajouté depuis.\n", encoding="utf-8")
+        with pytest.raises(make.SourceChanged, match=name):
+            make.WholeDocuments(options, cache, {name: digest_})(summary)
+        whole.close()
+    finally:
+        cache.close()
+
+
 def test_a_strict_build_after_a_lenient_one_renders_no_page_again(tmp_path, rendered):
     """`strict` decides whether a build with warnings is published; no page shows it."""
     archive = Archive(tmp_path, documents=20)
