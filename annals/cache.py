@@ -2,7 +2,7 @@
 
 One SQLite database in a folder beside the output (`.site.annals-cache/cache.sqlite` for `site/`):
 - each source's stat signature and what it became (document and problems; pickled) with the digest of
-  that, and its search terms;
+  that, and derived from it: its search terms, its summary, and its paragraphs naming entities;
 - each file of the published site: its SHA-256, its stat, and the key of the inputs it was made from;
 - each source's lines in the data files (events.json, events.csv, documents.json), by the key of what
   they were made from, read back in the order of the files;
@@ -34,9 +34,8 @@ except ImportError:  # Windows has no fcntl: there, concurrent builds are not ke
     fcntl = None
 
 from . import __version__
-from .model import Document, Problem
 
-FORMAT = 9  # bump when the tables or the pickled classes change shape
+FORMAT = 10  # bump when the tables or the pickled classes change shape
 FILE = "cache.sqlite"
 # A source modified this close to (or after) the start of the build that read it may have changed again
 # without its stat changing (file systems with coarse clocks): it is read again rather than trusted.
@@ -44,7 +43,8 @@ RACY_NS = 2_000_000_000
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
-CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, signature TEXT, digest TEXT, blob BLOB, terms BLOB);
+CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, signature TEXT, digest TEXT, blob BLOB, terms BLOB,
+                                    summary BLOB, cuts_key TEXT, cuts BLOB);
 CREATE TABLE IF NOT EXISTS lines (name TEXT PRIMARY KEY, key TEXT, path TEXT, document BLOB);
 CREATE INDEX IF NOT EXISTS lines_in_order ON lines (path);
 CREATE TABLE IF NOT EXISTS event_lines (name TEXT, date TEXT, path TEXT, paragraph INTEGER, json BLOB, csv BLOB);
@@ -60,20 +60,24 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, sha256 TEXT
 class SourceEntry:
     """A source as a build read it: its stat signature, and what it became — the document (None if it
     could not be read) and the problems found, pickled in `blob`, whose SHA-256 is `digest` (it changes
-    exactly when what the source became does); and its search terms, pickled apart in `terms` (derived
-    from the document, and read only by the search index, only for the blocks it writes again)."""
+    exactly when what the source became does). Beside it, derived from the document and pickled apart:
+    its search terms (read only by the search index, for the blocks it writes again), its summary with
+    the problems (what a build holds: `model.Summary`), and its paragraphs naming entities as a gazetteer
+    cuts them (`cuts`, for the gazetteer whose digest is `cuts_key`). A build reads the summaries only;
+    `blob` is empty in the entries it gets from the cache (`BuildCache.source_blob` gives it)."""
 
     signature: str  # of the source file and of its sidecar, and of the reader
     digest: str
     blob: bytes
     terms: bytes = b""
+    summary: bytes = b""
+    cuts_key: str = ""
+    cuts: bytes = b""
 
     @classmethod
-    def of(cls, signature: str, blob: bytes, terms: bytes) -> "SourceEntry":
-        return cls(signature, hashlib.sha256(blob).hexdigest(), blob, terms)
-
-    def read(self) -> tuple[Document | None, tuple[Problem, ...]]:
-        return pickle.loads(self.blob)
+    def of(cls, signature: str, blob: bytes, terms: bytes, summary: bytes, cuts_key: str,
+           cuts: bytes) -> "SourceEntry":
+        return cls(signature, hashlib.sha256(blob).hexdigest(), blob, terms, summary, cuts_key, cuts)
 
 
 class OutputRecord(NamedTuple):
@@ -220,9 +224,10 @@ class BuildCache:
     def sources(self, signatures: dict[str, str]):
         """(name, entry) for each source stored with the signature it has now (`signatures`), one at a
         time: the pickled blobs of a large archive are never all in memory at once."""
-        for name, signature_, digest_, blob in self.db.execute("SELECT name, signature, digest, blob FROM sources"):
+        rows = self.db.execute("SELECT name, signature, digest, summary, cuts_key, cuts FROM sources")
+        for name, signature_, digest_, summary, cuts_key, cuts in rows:
             if signatures.get(name) == signature_ and not self.racy(signature_):
-                yield name, SourceEntry(signature_, digest_, blob)
+                yield name, SourceEntry(signature_, digest_, b"", b"", summary, cuts_key, cuts)
 
     def source_blob(self, name: str, digest_: str) -> bytes | None:
         """What the source became (its pickled document and problems), if stored with this digest."""
@@ -244,8 +249,16 @@ class BuildCache:
     def add_sources(self, entries: dict[str, SourceEntry]) -> None:
         """Keep what sources became as soon as they are read: true whatever the build does next."""
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
-                                [(name, e.signature, e.digest, e.blob, e.terms) for name, e in entries.items()])
+            self.db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                [(name, e.signature, e.digest, e.blob, e.terms, e.summary, e.cuts_key, e.cuts)
+                                 for name, e in entries.items()])
+
+    def add_cuts(self, cuts: dict[str, tuple[str, str, bytes]]) -> None:
+        """Keep sources' paragraphs naming entities as another gazetteer cuts them: name → (digest of
+        what the source became, key of the gazetteer, pickled cuts)."""
+        with self.transaction():
+            self.db.executemany("UPDATE sources SET cuts_key = ?, cuts = ? WHERE name = ? AND digest = ?",
+                                [(key, blob, name, digest_) for name, (digest_, key, blob) in cuts.items()])
 
     def keep_lines(self, keys: dict[str, str]) -> set[str]:
         """Drop the lines of sources not among `keys` or stored under another key (what a source became

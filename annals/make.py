@@ -118,7 +118,7 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     staging.write([Output("build-report.json", dump_json(report.as_data()))])
     if site.base_url:  # the feed and the sitemap need absolute addresses
         build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"
-        staging.write([renderer.feed(build_date), renderer.sitemap([p for p in pages if p != "404.html"])])
+        staging.write([renderer.feed(build_date, whole), renderer.sitemap([p for p in pages if p != "404.html"])])
     for relative, path in theme.static_files(theme.search_path(options.theme_root, "static")).items():
         staging.write([Output(f"static/{relative}", path.read_bytes())])
     for document in archive.documents:
@@ -138,31 +138,52 @@ def _load(options: BuildOptions, cache: BuildCache, plan: Plan, gazetteer: tuple
           progress: Progress) -> dict[str, Loaded]:
     """Every source as what it became, in source order: where its signature is unchanged, as the last
     build in this process left it (`annals serve` builds again and again) or from the build cache; else
-    read again (on every core) and put in the cache. Each whole document is kept in the cache and
-    reduced here to its summary and the paragraphs naming entities of the `gazetteer`."""
+    read again (on every core) and put in the cache. A build holds each document's summary and the
+    paragraphs that name entities of the `gazetteer`; the whole document stays in the cache."""
     names, signatures, matcher = plan.names, plan.signatures, Matcher(gazetteer)
+    key = digest(gazetteer)
     read = _loaded_before(options.source, cache, signatures, gazetteer)
     if len(read) < len(names):
+        recut: dict[str, tuple[str, str, bytes]] = {}
         for name, entry in cache.sources(signatures):
             if name in read:
                 continue
             try:
-                read[name] = Loaded.of(entry, matcher)
+                read[name] = _loaded(entry, key, matcher, lambda: cache.source_blob(name, entry.digest), recut)
             except Exception:  # noqa: BLE001 — a damaged entry: read the source again
                 pass
+        cache.add_cuts(recut)  # cut as this gazetteer cuts them, for the next builds
     todo = [(path, name, options.language) for path, name in zip(plan.paths, names) if name not in read]
     batch: dict[str, SourceEntry] = {}
-    for (_, name, _), (blob, terms) in zip(todo, ordered_map(_read_source, todo, options.workers)):
-        batch[name] = entry = SourceEntry.of(signatures[name], blob, terms)
-        read[name] = Loaded.of(entry, matcher)
-        progress("reading sources", len(read) - (len(names) - len(todo)), len(todo))
-        if len(batch) == 500:  # into the cache now, so the pickled bytes need not stay in memory
-            cache.add_sources(batch)
-            batch = {}
+    _READING.update(matcher=matcher)
+    try:
+        for (_, name, _), blobs in zip(todo, ordered_map(_read_source, todo, options.workers)):
+            batch[name] = entry = SourceEntry.of(signatures[name], *blobs[:3], key, blobs[3])
+            read[name] = _loaded(entry, key, matcher, lambda: entry.blob, {})
+            progress("reading sources", len(read) - (len(names) - len(todo)), len(todo))
+            if len(batch) == 500:  # into the cache now, so the pickled bytes need not stay in memory
+                cache.add_sources(batch)
+                batch = {}
+    finally:
+        _READING.clear()
     cache.add_sources(batch)
     _LAST.update(source=options.source, gazetteer=gazetteer,
                  loaded={name: (signatures[name], read[name]) for name in names})
     return {name: read[name] for name in names}
+
+
+def _loaded(entry: SourceEntry, key: str, matcher: Matcher, whole, recut: dict) -> Loaded:
+    """What a source became, from its entry: its summary, and its paragraphs naming entities — as the
+    entry keeps them when cut by this gazetteer (`key`), else cut anew from the `whole()` pickled
+    document and noted in `recut`."""
+    summary, problems = pickle.loads(entry.summary)
+    if summary is None:
+        return Loaded(entry.digest, None, problems, {})
+    if entry.cuts_key == key:
+        return Loaded(entry.digest, summary, problems, pickle.loads(entry.cuts))
+    cuts = paragraph_cuts(pickle.loads(whole())[0], matcher)
+    recut[summary.source.name] = (entry.digest, key, pickle.dumps(cuts, pickle.HIGHEST_PROTOCOL))
+    return Loaded(entry.digest, summary, problems, cuts)
 
 
 # What the last build in this process loaded: its source folder and gazetteer, and by source name the
@@ -187,13 +208,6 @@ class Loaded:
     document: Summary | None
     problems: tuple[Problem, ...]
     cuts: dict
-
-    @classmethod
-    def of(cls, entry: SourceEntry, matcher: Matcher) -> "Loaded":
-        document, problems = entry.read()
-        if document is None:
-            return cls(entry.digest, None, problems, {})
-        return cls(entry.digest, Summary.of(document), problems, paragraph_cuts(document, matcher))
 
 
 class WholeDocuments:
@@ -233,12 +247,20 @@ class WholeDocuments:
             cache.close()
 
 
-def _read_source(job: tuple[Path, str, str]) -> tuple[bytes, bytes]:
-    """Read one source (in a worker process): its document and problems, and its search terms, pickled."""
+# What reading workers need besides their job: the matcher of the gazetteer's entities. Set just before
+# the pool starts, inherited by each worker process.
+_READING: dict = {}
+
+
+def _read_source(job: tuple[Path, str, str]) -> tuple[bytes, bytes, bytes, bytes]:
+    """Read one source (in a worker process): its document and problems, and derived from the document
+    its search terms, its summary with the problems, and its paragraphs naming entities, each pickled."""
     document, problems = load_document(*job)
-    terms = document_terms(document) if document is not None else ()
-    return (pickle.dumps((document, tuple(problems)), pickle.HIGHEST_PROTOCOL),
-            pickle.dumps(terms, pickle.HIGHEST_PROTOCOL))
+    problems = tuple(problems)
+    derived = (document_terms(document), Summary.of(document), paragraph_cuts(document, _READING["matcher"])) \
+        if document is not None else ((), None, {})
+    return tuple(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+                 for value in ((document, problems), derived[0], (derived[1], problems), derived[2]))
 
 
 def check_source_copies(documents, checksums: dict[str, str]) -> None:

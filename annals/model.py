@@ -101,7 +101,7 @@ class Document:
 
     @property
     def lead(self) -> str:
-        """The start of the first paragraph, for summaries (the feed's)."""
+        """The start of the first paragraph, for the feed."""
         return next((b.text for b in self.blocks if b.kind == PARAGRAPH), "")[:LEAD]
 
     @property
@@ -110,7 +110,7 @@ class Document:
         return self.path[: -len(".html")] if self.path.endswith(".html") else self.path
 
 
-LEAD = 300  # characters of a document's first paragraph that summaries show
+LEAD = 300  # characters of a document's first paragraph that the feed shows
 
 
 @record
@@ -129,12 +129,11 @@ class Summary:
     slug: str
     path: str
     dated: tuple[Block, ...]  # the paragraphs that state dates
-    lead: str  # the start of the first paragraph
 
     @classmethod
     def of(cls, document: Document) -> "Summary":
         return cls(document.title, document.section, document.subsection, document.language, document.source,
-                   document.provenance, document.slug, document.path, document.dated, document.lead)
+                   document.provenance, document.slug, document.path, document.dated)
 
     @property
     def id(self) -> str:

@@ -272,15 +272,17 @@ class Renderer:
         return {"entities_of": lambda event: named.get((event.document_path, event.paragraph), ()),
                 "filter_entities": choices}
 
-    def feed(self, build_date: str, limit: int = 100) -> Output:
-        """Atom feed of the newest documents (by published date, else newest event); needs base_url."""
+    def feed(self, build_date: str, whole=lambda document: document, limit: int = 100) -> Output:
+        """Atom feed of the newest documents (by published date, else newest event); needs base_url.
+        `whole(document)`: the whole document, whose first paragraph starts each entry's summary."""
         entries = []
         for document in self.archive.documents:
             newest = max((e.date for e in self.archive.events_of(document)), default="")
             when = pad_date(document.provenance.published[:10] or newest) or build_date
-            entries.append({"document": document, "updated": f"{when}T00:00:00Z", "summary": document.lead})
+            entries.append({"document": document, "updated": f"{when}T00:00:00Z"})
         entries.sort(key=lambda e: (e["updated"], e["document"].path), reverse=True)
-        return self.page("feed.xml", "feed.xml", entries=entries[:limit], updated=f"{build_date}T00:00:00Z")
+        entries = [{**entry, "summary": whole(entry["document"]).lead} for entry in entries[:limit]]
+        return self.page("feed.xml", "feed.xml", entries=entries, updated=f"{build_date}T00:00:00Z")
 
     def sitemap(self, pages: list[str]) -> Output:
         """Every page of the site, as absolute addresses under base_url."""

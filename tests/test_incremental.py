@@ -291,6 +291,30 @@ def test_a_whole_document_not_in_the_cache_is_read_again_and_one_changed_since_s
         cache.close()
 
 
+def test_paragraphs_naming_entities_are_cut_once_for_each_gazetteer(tmp_path, monkeypatch):
+    """The build cache keeps each document's paragraphs naming entities as the gazetteer cut them: a
+    rebuild cuts again only the documents read again — all of them, from the cache, after the gazetteer
+    changed."""
+    archive = Archive(tmp_path, documents=6)
+    archive.write("entities.yaml", ENTITIES)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    cut = []
+    real = make.paragraph_cuts
+    monkeypatch.setattr(make, "paragraph_cuts", lambda document, matcher: cut.append(document.source.name)
+                        or real(document, matcher))
+    archive.write("entities.yaml", ENTITIES + "- name: Kim Il Sung\n  kind: person\n")
+    build(archive.options(site))
+    assert sorted(cut) == sorted(p.name for p in archive.source.glob("*.txt"))
+    cut.clear()
+    target = sorted(archive.source.glob("*.txt"))[1]
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Le 2 mai 2003, à Pyongyang.\n")
+    build(archive.options(site))
+    assert cut == [target.name]
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")
+
+
 def test_a_strict_build_after_a_lenient_one_renders_no_page_again(tmp_path, rendered):
     """`strict` decides whether a build with warnings is published; no page shows it."""
     archive = Archive(tmp_path, documents=20)
@@ -484,8 +508,8 @@ def test_a_build_reuses_what_the_last_build_in_its_process_loaded(tmp_path, monk
     site = tmp_path / "site"
     build(archive.options(site))
     unpickled = []
-    real = SourceEntry.read
-    monkeypatch.setattr(SourceEntry, "read", lambda entry: unpickled.append(entry) or real(entry))
+    real = make._loaded
+    monkeypatch.setattr(make, "_loaded", lambda entry, *rest: unpickled.append(entry) or real(entry, *rest))
     target = sorted(archive.source.glob("*.txt"))[2]
     archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Un ajout.\n")
     build(archive.options(site))
@@ -642,7 +666,7 @@ def test_a_cache_of_another_format_is_started_again_with_this_one(tmp_path):
     old.close()
     cache = BuildCache.open(tmp_path / "site")
     assert list(cache.sources({"a.txt": "s"})) == []
-    entry = SourceEntry.of("s", b"document", pickle.dumps(((1, "paix 1"),)))
+    entry = SourceEntry.of("s", b"document", pickle.dumps(((1, "paix 1"),)), b"summary", "", b"")
     cache.add_sources({"b.txt": entry})
     assert list(cache.terms({"b.txt": entry.digest})) == [("b.txt", ((1, "paix 1"),))]
     cache.close()
