@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from .entities import EntityIndex
-from .model import Document, Event
+from .model import Event
 from .write import Output, in_chunks
 
 CSV_HEADER = b"date,precision,document,url,text\n"
@@ -32,8 +32,9 @@ class DocumentLines:
     events: tuple[tuple[str, int, bytes, bytes], ...]
 
 
-def document_lines(document: Document, events: tuple[Event, ...], source_copy: str) -> DocumentLines:
-    """Encode a document's items (`source_copy`: where the site keeps the verbatim copy of its source)."""
+def document_lines(document, events: tuple[Event, ...], source_copy: str) -> DocumentLines:
+    """Encode a document's items (`document`: the whole document or its summary; `source_copy`: where
+    the site keeps the verbatim copy of its source)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     lines = []
@@ -49,7 +50,7 @@ def document_lines(document: Document, events: tuple[Event, ...], source_copy: s
     item = {"id": document.id, "title": document.title, "section": document.section,
             "subsection": document.subsection, "url": document.path, "source": document.source.name,
             "source_copy": source_copy, "sha256": document.source.sha256, "encoding": document.source.encoding,
-            "language": document.language, "paragraphs": len(document.paragraphs), "events": len(events),
+            "language": document.language, "paragraphs": document.paragraph_count, "events": len(events),
             "provenance": {"url": document.provenance.url, "retrieved": document.provenance.retrieved,
                            "publisher": document.provenance.publisher,
                            "published": document.provenance.published}}

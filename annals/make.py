@@ -95,7 +95,8 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
                 progress: Progress) -> BuildReport:
     """Every file of the site into the staging tree: document pages on every core, then the search index
     and the exports each in a process of their own while this one renders the index pages. The pages
-    listing documents are made from their summaries; those processes take the `whole` documents."""
+    listing documents and the exports are made from their summaries; the document pages and the search
+    index from the `whole` documents."""
     archive, site = renderer.archive, renderer.site
     page_inputs = digest(renderer.settings_digest, renderer.templates_of("document.html"), renderer.menu_years)
     pages = write_document_pages(renderer, staging, whole, options.workers,
@@ -109,8 +110,8 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
                                                    whole, os.getpid()), options.workers)
     running.append(search)
     line_keys = {d.source.name: digest(entries[d.source.name].digest, d.path) for d in archive.documents}
-    exports = Background(lambda: write_exports(staging, archive, renderer.entities, line_keys, cache.reopen,
-                                               whole), options.workers)
+    exports = Background(lambda: write_exports(staging, archive, renderer.entities, line_keys, cache.reopen),
+                         options.workers)
     running.append(exports)
     pages = staging.write(renderer.index_pages()) + pages
     report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
@@ -354,7 +355,7 @@ def _stored_terms(cache: BuildCache | None, digests: dict[str, str]) -> dict[str
         return {}
 
 
-def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reopen, whole) -> dict:
+def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reopen) -> dict:
     """Write the data files into the staging tree (in a process of its own). Each document's lines are
     those the build cache keeps under the key they have now (`keys`, by source name), or are encoded anew
     and kept; the files are then read back from the cache in order. `reopen()` gives this process a
@@ -364,17 +365,16 @@ def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reo
     try:
         if cache:
             with contextlib.suppress(sqlite3.Error):
-                return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys, whole),
-                                                                  entities)))
+                return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys), entities)))
             cache.close()
         cache = BuildCache.in_memory()
-        return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys, whole), entities)))
+        return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys), entities)))
     finally:
         if cache:
             cache.close()
 
 
-def _with_lines(cache: BuildCache, archive, keys: dict[str, str], whole) -> BuildCache:
+def _with_lines(cache: BuildCache, archive, keys: dict[str, str]) -> BuildCache:
     """The cache, once it holds the lines of every document of the archive and no others. Lines missing
     from it (a cache tampered with) are all encoded again."""
     for keep in (keys, {}):
@@ -383,7 +383,7 @@ def _with_lines(cache: BuildCache, archive, keys: dict[str, str], whole) -> Buil
         for document in archive.documents:
             name = document.source.name
             if name not in kept:
-                batch[name] = keys[name], document_lines(whole(document), archive.events_of(document),
+                batch[name] = keys[name], document_lines(document, archive.events_of(document),
                                                          source_copy_path(document))
             if len(batch) == 500:
                 cache.add_lines(batch)  # now, so the encoded lines need not stay in memory

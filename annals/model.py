@@ -95,6 +95,10 @@ class Document:
         return tuple(b for b in self.blocks if b.kind == PARAGRAPH)
 
     @property
+    def paragraph_count(self) -> int:
+        return sum(1 for b in self.blocks if b.kind == PARAGRAPH)
+
+    @property
     def dated(self) -> tuple[Block, ...]:
         """The paragraphs that state dates: the document's events."""
         return tuple(b for b in self.blocks if b.kind == PARAGRAPH and b.dates)
@@ -129,11 +133,12 @@ class Summary:
     slug: str
     path: str
     dated: tuple[Block, ...]  # the paragraphs that state dates
+    paragraph_count: int
 
     @classmethod
     def of(cls, document: Document) -> "Summary":
         return cls(document.title, document.section, document.subsection, document.language, document.source,
-                   document.provenance, document.slug, document.path, document.dated)
+                   document.provenance, document.slug, document.path, document.dated, document.paragraph_count)
 
     @property
     def id(self) -> str:
