@@ -221,13 +221,20 @@ class BuildCache:
 
     # Sources.
 
-    def sources(self, signatures: dict[str, str]):
-        """(name, entry) for each source stored with the signature it has now (`signatures`), one at a
-        time: the pickled blobs of a large archive are never all in memory at once."""
-        rows = self.db.execute("SELECT name, signature, digest, summary, cuts_key, cuts FROM sources")
-        for name, signature_, digest_, summary, cuts_key, cuts in rows:
-            if signatures.get(name) == signature_ and not self.racy(signature_):
-                yield name, SourceEntry(signature_, digest_, b"", b"", summary, cuts_key, cuts)
+    def sources(self, signatures: dict[str, str], only: list[str] | None = None):
+        """(name, entry) for each source stored with the signature it has now (`signatures`) — of those
+        named in `only`, if given — one at a time: what a large archive's sources became is never all in
+        memory at once. The entries hold the summaries, not the whole documents."""
+        columns = "SELECT name, signature, digest, summary, cuts_key, cuts FROM sources"
+        if only is None:
+            batches = [self.db.execute(columns)]
+        else:  # SQLite takes a limited number of parameters
+            batches = (self.db.execute(f"{columns} WHERE name IN ({','.join('?' * len(some))})", some)
+                       for some in (only[start:start + 500] for start in range(0, len(only), 500)))
+        for rows in batches:
+            for name, signature_, digest_, summary, cuts_key, cuts in rows:
+                if signatures.get(name) == signature_ and not self.racy(signature_):
+                    yield name, SourceEntry(signature_, digest_, b"", b"", summary, cuts_key, cuts)
 
     def source_blob(self, name: str, digest_: str) -> bytes | None:
         """What the source became (its pickled document and problems), if stored with this digest."""

@@ -146,7 +146,8 @@ def _load(options: BuildOptions, cache: BuildCache, plan: Plan, gazetteer: tuple
     read = _loaded_before(options.source, cache, signatures, gazetteer)
     if len(read) < len(names):
         recut: dict[str, tuple[str, str, bytes]] = {}
-        for name, entry in cache.sources(signatures):
+        missing = [name for name in names if name not in read]
+        for name, entry in cache.sources(signatures, missing if len(missing) < len(names) // 2 else None):
             if name in read:
                 continue
             try:
@@ -158,8 +159,8 @@ def _load(options: BuildOptions, cache: BuildCache, plan: Plan, gazetteer: tuple
     batch: dict[str, SourceEntry] = {}
     _READING.update(matcher=matcher)
     try:
-        for (_, name, _), blobs in zip(todo, ordered_map(_read_source, todo, options.workers)):
-            batch[name] = entry = SourceEntry.of(signatures[name], *blobs[:3], key, blobs[3])
+        for (_, name, _), (blob, terms, summary, cuts) in zip(todo, ordered_map(_read_source, todo, options.workers)):
+            batch[name] = entry = SourceEntry.of(signatures[name], blob, terms, summary, key, cuts)
             read[name] = _loaded(entry, key, matcher, lambda: entry.blob, {})
             progress("reading sources", len(read) - (len(names) - len(todo)), len(todo))
             if len(batch) == 500:  # into the cache now, so the pickled bytes need not stay in memory
@@ -212,7 +213,7 @@ class Loaded:
 
 
 class WholeDocuments:
-    """The whole document behind a summary, for the processes that render, index or export its text:
+    """The whole document behind a summary, for the processes that render its page or index its words:
     taken from the build cache, where loading left it (what the source became, checked by its digest),
     or read again from its source when the cache does not have it. Each process opens a connection of
     its own to the cache when it first needs one."""
@@ -258,10 +259,13 @@ def _read_source(job: tuple[Path, str, str]) -> tuple[bytes, bytes, bytes, bytes
     its search terms, its summary with the problems, and its paragraphs naming entities, each pickled."""
     document, problems = load_document(*job)
     problems = tuple(problems)
-    derived = (document_terms(document), Summary.of(document), paragraph_cuts(document, _READING["matcher"])) \
-        if document is not None else ((), None, {})
+    if document is None:
+        terms, summary, cuts = (), None, {}
+    else:
+        terms, summary = document_terms(document), Summary.of(document)
+        cuts = paragraph_cuts(document, _READING["matcher"])
     return tuple(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-                 for value in ((document, problems), derived[0], (derived[1], problems), derived[2]))
+                 for value in ((document, problems), terms, (summary, problems), cuts))
 
 
 def check_source_copies(documents, checksums: dict[str, str]) -> None:

@@ -655,6 +655,22 @@ def test_a_corrupt_cache_is_replaced_and_the_build_goes_on(tmp_path):
     assert tree(site) == tree(tmp_path / "reference")
 
 
+def test_the_cache_gives_the_sources_asked_for_as_a_full_scan_does(tmp_path):
+    """A rebuild in `annals serve` asks the cache only for the sources the last build in its process did
+    not leave; by name, in batches that SQLite accepts, as the full scan gives them."""
+    cache = BuildCache.open(tmp_path / "site")
+    entries = {f"{n:04d}.txt": SourceEntry.of(f"s{n}", b"d%d" % n, b"", pickle.dumps((None, ())), "k", b"")
+               for n in range(1200)}
+    cache.add_sources(entries)
+    signatures = {name: e.signature for name, e in entries.items()}
+    signatures["0007.txt"] = "changed"
+    everything = dict(cache.sources(signatures))
+    assert len(everything) == 1199 and "0007.txt" not in everything
+    asked = [f"{n:04d}.txt" for n in range(0, 1200, 2)] + ["gone.txt"]
+    assert dict(cache.sources(signatures, asked)) == {name: everything[name] for name in asked if name in everything}
+    cache.close()
+
+
 def test_a_cache_of_another_format_is_started_again_with_this_one(tmp_path):
     """Tables an older Annals made (another shape) are dropped and made anew, not half reused."""
     folder = cache_dir(tmp_path / "site")
