@@ -120,9 +120,9 @@ LEAD = 300  # characters of a document's first paragraph that the feed shows
 @record
 class Summary:
     """What the archive's indexes and the pages listing documents need of a document — all but the text
-    of its undated paragraphs. A build holds these; the processes that render a document's page, index
-    its words or export it take the whole document from the build cache, one at a time, so a large
-    archive's text is never all in memory at once. The same fields and meaning as `Document`'s."""
+    of its undated paragraphs. A build holds these; the processes that render a document's page or index
+    its words take the whole document from the build cache, one at a time, so a large archive's text is
+    never all in memory at once. The same fields and meaning as `Document`'s."""
 
     title: str
     section: str
