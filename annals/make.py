@@ -225,21 +225,24 @@ class WholeDocuments:
 
     def __call__(self, summary: Summary) -> Document:
         name = summary.source.name
-        blob = self._stored(name)
-        document = pickle.loads(blob)[0] if blob else load_document(self._source / name, name, self._language)[0]
+        document = self._stored(name)
+        if document is None:
+            document = load_document(self._source / name, name, self._language)[0]
         if document is None or document.source.sha256 != summary.source.sha256:
             raise SourceChanged(f"{name}: changed while the site was being built; nothing was published — "
                                 "build again once the sources are settled")
         return replace(document, path=summary.path)
 
-    def _stored(self, name: str) -> bytes | None:
+    def _stored(self, name: str) -> Document | None:
+        """The document as the cache keeps it; None if the cache does not have it or it is damaged."""
         pid = os.getpid()
         try:
             if pid not in self._caches:
                 self._caches[pid] = _reopened(self._reopen)
             cache = self._caches[pid]
-            return cache.source_blob(name, self._digests[name]) if cache else None
-        except sqlite3.Error:
+            blob = cache.source_blob(name, self._digests[name]) if cache else None
+            return pickle.loads(blob)[0] if blob else None
+        except Exception:  # noqa: BLE001 — a damaged cache or entry: the source is read again
             return None
 
     def close(self) -> None:

@@ -655,6 +655,25 @@ def test_a_corrupt_cache_is_replaced_and_the_build_goes_on(tmp_path):
     assert tree(site) == tree(tmp_path / "reference")
 
 
+def test_damaged_entries_in_the_cache_are_read_again_from_their_sources(tmp_path):
+    """A summary that cannot be unpickled makes its source be read again; so does a whole document that
+    cannot be, when its page is rendered again."""
+    archive = Archive(tmp_path, documents=6)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    names = sorted(p.name for p in archive.source.glob("*.txt"))
+    database = sqlite3.connect(cache_dir(site) / "cache.sqlite")
+    with database:
+        database.execute("UPDATE sources SET blob = x'8004' WHERE name = ?", (names[1],))
+        database.execute("UPDATE sources SET summary = x'8004' WHERE name = ?", (names[2],))
+    database.close()
+    base = (REPO / "templates" / "document.html").read_text(encoding="utf-8")
+    archive.write("templates/document.html", base + "<!-- every document page again -->\n", archive.theme)
+    assert build(archive.options(site)).published
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")
+
+
 def test_the_cache_gives_the_sources_asked_for_as_a_full_scan_does(tmp_path):
     """A rebuild in `annals serve` asks the cache only for the sources the last build in its process did
     not leave; by name, in batches that SQLite accepts, as the full scan gives them."""
