@@ -309,16 +309,18 @@ class BuildCache:
         make = OutputRecord._make
         return {row[0]: make(row[1:]) for row in self.db.execute("SELECT * FROM outputs")}
 
-    def save(self, state: str, report, names: set[str], outputs: dict[str, OutputRecord]) -> None:
+    def save(self, state: str, report, names: set[str], outputs: dict[str, OutputRecord],
+             recorded: dict[str, OutputRecord]) -> None:
         """Record a published build in one transaction: its sources (`names`; the others are dropped —
-        the data files' lines of sources gone are dropped by `keep_lines`), every file of the site, the
-        fragments it used, the digest of all its inputs (`state`), its report."""
+        the data files' lines of sources gone are dropped by `keep_lines`), every file of the site
+        (`outputs`; only those that differ from what the cache recorded at the build's start, `recorded`,
+        are written), the fragments it used, the digest of all its inputs (`state`), its report."""
         db = self.db
         with self.transaction():
             self.fragments.save()
-            db.execute("DELETE FROM outputs")
-            db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
-                           [(p, r.key, r.sha256, r.size, r.mtime_ns, r.ino) for p, r in outputs.items()])
+            db.executemany("DELETE FROM outputs WHERE path = ?", [(p,) for p in recorded if p not in outputs])
+            db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
+                           [(p, *r) for p, r in outputs.items() if recorded.get(p) != r])
             stale = {name for (name,) in db.execute("SELECT name FROM sources")} - names  # sources gone
             db.executemany("DELETE FROM sources WHERE name = ?", [(name,) for name in stale])
             meta = {"format": str(FORMAT), "state": state, "recorded_ns": str(self.started_ns),

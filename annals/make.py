@@ -60,7 +60,7 @@ def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Pr
             whole.close()
     report = replace(report, published=True)
     try:
-        cache.save(plan.state, report, set(plan.names), staging.records())
+        cache.save(plan.state, report, set(plan.names), staging.records(), plan.recorded)
     finally:
         staging.settle()
     return report

@@ -129,7 +129,7 @@ class Plan:
     inputs: str
     state: str
     intact: dict  # published files still as the last build wrote them, by path
-    recorded: int  # how many files the last build wrote
+    recorded: dict  # every file the last build wrote, as the cache records it, by path
     others: int  # files in the published site that are not as the last build wrote them
 
 
@@ -137,7 +137,7 @@ def _build(options: BuildOptions, cache: BuildCache, progress: Progress) -> Buil
     plan = plan_build(options, cache)
     previous_state, previous_report = cache.state()
     if previous_report is not None and previous_state == plan.state and not plan.others \
-            and len(plan.intact) == plan.recorded and not any(map(cache.racy, plan.signatures.values())):
+            and len(plan.intact) == len(plan.recorded) and not any(map(cache.racy, plan.signatures.values())):
         return previous_report  # nothing the site is made from has changed, and the site is as it was left
     # Reading, rendering and writing need the readers, Jinja and Babel: a build with nothing to do never
     # imports them (they took a third of a no-op rebuild's time).
@@ -175,7 +175,7 @@ def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
     records = cache.outputs()
     intact, others = scan_site(options.output, records)
     return Plan(paths, names, signatures, find_problems, settings, inputs, digest(inputs, signatures), intact,
-                len(records), others)
+                records, others)
 
 
 def source_signature(path: Path, reader: str) -> str:

@@ -20,7 +20,7 @@ from annals import make, parallel, search
 from annals.cache import BuildCache, Fragments, OutputRecord, SourceEntry, cache_dir
 from annals.pipeline import BuildOptions, TemplateFailed, build
 from annals.render import Site, environment, template_digest
-from annals.write import Output, Staging
+from annals.write import Output, Staging, scan_site
 
 from conftest import NBSP, REPO
 
@@ -672,6 +672,26 @@ def test_damaged_entries_in_the_cache_are_read_again_from_their_sources(tmp_path
     assert build(archive.options(site)).published
     build(archive.options(tmp_path / "reference"), clean=True)
     assert tree(site) == tree(tmp_path / "reference")
+
+
+def test_the_cache_records_every_file_of_the_site_after_a_rebuild_that_writes_only_what_changed(tmp_path):
+    """A rebuild writes into the cache only the records of the files it changed, added or removed; the
+    cache then describes the published site exactly, file by file."""
+    archive = Archive(tmp_path, documents=8)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    target = sorted(archive.source.glob("*.txt"))[3]
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Le 2 mai 2003, à Pyongyang.\n")
+    sorted(archive.source.glob("*.txt"))[5].unlink()
+    build(archive.options(site))
+    cache = BuildCache.open(site)
+    recorded = cache.outputs()
+    cache.close()
+    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {".annals-site"}
+    assert set(recorded) == files
+    intact, others = scan_site(site, recorded)
+    assert len(intact) == len(files) and others == 0
+    assert all(recorded[p].sha256 == hashlib.sha256((site / p).read_bytes()).hexdigest() for p in files)
 
 
 def test_the_cache_gives_the_sources_asked_for_as_a_full_scan_does(tmp_path):
