@@ -318,9 +318,9 @@ class BuildCache:
         db = self.db
         with self.transaction():
             self.fragments.save()
-            db.executemany("DELETE FROM outputs WHERE path = ?", [(p,) for p in recorded if p not in outputs])
+            db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in recorded if p not in outputs))
             db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
-                           [(p, *r) for p, r in outputs.items() if recorded.get(p) != r])
+                           ((p, *r) for p, r in outputs.items() if recorded.get(p) != r))
             stale = {name for (name,) in db.execute("SELECT name FROM sources")} - names  # sources gone
             db.executemany("DELETE FROM sources WHERE name = ?", [(name,) for name in stale])
             meta = {"format": str(FORMAT), "state": state, "recorded_ns": str(self.started_ns),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 MANIFEST = "manifest-sha256.txt"
 NOT_LISTED = {MANIFEST, ".annals-site"}
@@ -22,9 +23,11 @@ def listed_files(site: Path) -> list[str]:
                   if p.is_file() and p.relative_to(site).as_posix() not in NOT_LISTED)
 
 
-def manifest(checksums: dict[str, str]) -> bytes:
-    """`SHA256  path` for every file of the site but the manifest itself, sorted by path."""
-    return "".join(f"{checksums[name]}  {name}\n" for name in sorted(checksums)).encode("utf-8")
+def manifest(checksums: dict[str, str]) -> Iterator[bytes]:
+    """`SHA256  path` for every file of the site but the manifest itself, sorted by path: a line at a time
+    (a large site's manifest is megabytes)."""
+    for name in sorted(checksums):
+        yield f"{checksums[name]}  {name}\n".encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from .pipeline import BuildOptions, BuildReport, Plan, Progress, SourceChanged, 
 from .exports import document_lines, dump_json, export_files
 from .render import Renderer, Site, source_copy_path, template_failure
 from .search import block_files, document_terms, meta_file, plan_blocks
-from .write import Output, Staging
+from .write import Output, Staging, in_chunks
 
 
 def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progress) -> BuildReport:
@@ -131,7 +131,7 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     staging.adopt(exports.result())
     progress("writing", 0, 1)
     check_source_copies(archive.documents, staging.produced)
-    staging.write([Output(MANIFEST, manifest(staging.produced))])
+    staging.write([Output(MANIFEST, pieces=in_chunks(manifest(staging.produced)))])
     return report
 
 
