@@ -225,16 +225,11 @@ class BuildCache:
         """(name, entry) for each source stored with the signature it has now (`signatures`) — of those
         named in `only`, if given — one at a time: what a large archive's sources became is never all in
         memory at once. The entries hold the summaries, not the whole documents."""
-        columns = "SELECT name, signature, digest, summary, cuts_key, cuts FROM sources"
-        if only is None:
-            batches = [self.db.execute(columns)]
-        else:  # SQLite takes a limited number of parameters
-            batches = (self.db.execute(f"{columns} WHERE name IN ({','.join('?' * len(some))})", some)
-                       for some in (only[start:start + 500] for start in range(0, len(only), 500)))
-        for rows in batches:
-            for name, signature_, digest_, summary, cuts_key, cuts in rows:
-                if signatures.get(name) == signature_ and not self.racy(signature_):
-                    yield name, SourceEntry(signature_, digest_, b"", b"", summary, cuts_key, cuts)
+        query = "SELECT name, signature, digest, summary, cuts_key, cuts FROM sources"
+        rows = self.db.execute(query) if only is None else self._named_rows(query, only)
+        for name, signature_, digest_, summary, cuts_key, cuts in rows:
+            if signatures.get(name) == signature_ and not self.racy(signature_):
+                yield name, SourceEntry(signature_, digest_, b"", b"", summary, cuts_key, cuts)
 
     def source_blob(self, name: str, digest_: str) -> bytes | None:
         """What the source became (its pickled document and problems), if stored with this digest."""
@@ -244,14 +239,16 @@ class BuildCache:
     def terms(self, digests: dict[str, str]):
         """(name, search terms) for each of these sources (`digests`: what each became, by name) stored
         with the digest it has now."""
-        names = list(digests)
-        for start in range(0, len(names), 500):  # SQLite takes a limited number of parameters
+        for name, digest_, terms in self._named_rows("SELECT name, digest, terms FROM sources", list(digests)):
+            if digests.get(name) == digest_ and terms:
+                yield name, pickle.loads(terms)
+
+    def _named_rows(self, query: str, names: list[str]):
+        """The rows of `query` (on the sources) for these names, asked for 500 at a time: SQLite takes a
+        limited number of parameters."""
+        for start in range(0, len(names), 500):
             some = names[start:start + 500]
-            rows = self.db.execute(f"SELECT name, digest, terms FROM sources WHERE name IN ({','.join('?' * len(some))})",
-                                   some)
-            for name, digest_, terms in rows:
-                if digests.get(name) == digest_ and terms:
-                    yield name, pickle.loads(terms)
+            yield from self.db.execute(f"{query} WHERE name IN ({','.join('?' * len(some))})", some)
 
     def add_sources(self, entries: dict[str, SourceEntry]) -> None:
         """Keep what sources became as soon as they are read: true whatever the build does next."""

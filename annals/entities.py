@@ -33,7 +33,7 @@ class Entity:
 @record
 class Mention:
     entity: Entity
-    document: Document
+    document: Document  # or, in a build, its `Summary`
     paragraph: int
     anchor: str  # the event anchor when the paragraph is an event, else "p-N"
     date: str  # the event's date, "" for an undated paragraph

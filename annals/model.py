@@ -110,8 +110,12 @@ class Document:
 
     @property
     def id(self) -> str:
-        """The document's id: its page path without the `.html` suffix."""
-        return self.path[: -len(".html")] if self.path.endswith(".html") else self.path
+        return page_id(self.path)
+
+
+def page_id(path: str) -> str:
+    """A document's id: its page path without the `.html` suffix."""
+    return path[: -len(".html")] if path.endswith(".html") else path
 
 
 LEAD = 300  # characters of a document's first paragraph that the feed shows
@@ -142,7 +146,7 @@ class Summary:
 
     @property
     def id(self) -> str:
-        return self.path[: -len(".html")] if self.path.endswith(".html") else self.path
+        return page_id(self.path)
 
 
 @record

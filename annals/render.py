@@ -129,12 +129,12 @@ class Renderer:
         for month in group.months:
             yield from month.events
 
-    def latest(self, count: int = 10) -> list[Document]:
+    def latest(self, count: int = 10) -> list:
         """The documents with the newest events, newest first (by their newest event's date, then page
         path, both descending), then those without events: read from the end of the timeline, which is
         in that order already, instead of sorting every document."""
         by_path = {d.path: d for d in self.archive.documents}
-        latest: dict[str, Document] = {}
+        latest: dict = {}
         for event in reversed(self.archive.events):
             if len(latest) == count:
                 break

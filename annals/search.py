@@ -15,6 +15,7 @@ import re
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Iterator
 
 from .cache import digest
@@ -113,26 +114,23 @@ def block_files(block: Block, archive: Archive, terms_of: dict[str, tuple],
 
 def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summary: dict) -> Iterator[Output]:
     postings: dict[str, array] = defaultdict(lambda: array("q"))  # machine integers: no object per number
-    chunk, chunk_files, paragraphs = {}, [], 0
-    for number, document in block.documents:
-        if chunk and number // CHUNK_DOCUMENTS != _chunk_number(chunk):
-            chunk_files.append(f"search/x-{_chunk_number(chunk)}.js")
-            yield Output(chunk_files[-1], _script("chunk", _chunk_number(chunk), chunk))
-            chunk = {}
-        document = whole(document)
-        anchors = {e.paragraph: e.anchor for e in archive.events_of(document)}
-        texts = {b.number: [anchors.get(b.number, b.paragraph_id), b.text] for b in document.paragraphs}
-        paragraphs += len(texts)
-        found = terms_of.get(document.source.name)
-        place = number - block.number * BLOCK_STRIDE
-        for paragraph, packed in (document_terms(document) if found is None else found):
-            words = packed.split(" ") if packed else ()
-            for index in range(0, len(words), 2):
-                postings[words[index]].extend((place, paragraph, int(words[index + 1])))
-        chunk[number] = {"t": document.title, "u": document.path, "p": texts}
-    if chunk:
-        chunk_files.append(f"search/x-{_chunk_number(chunk)}.js")
-        yield Output(chunk_files[-1], _script("chunk", _chunk_number(chunk), chunk))
+    chunk_files, paragraphs = [], 0
+    for chunk_number, members in groupby(block.documents, key=lambda member: member[0] // CHUNK_DOCUMENTS):
+        chunk = {}
+        for number, document in members:
+            document = whole(document)
+            anchors = {e.paragraph: e.anchor for e in archive.events_of(document)}
+            texts = {b.number: [anchors.get(b.number, b.paragraph_id), b.text] for b in document.paragraphs}
+            paragraphs += len(texts)
+            found = terms_of.get(document.source.name)
+            place = number - block.number * BLOCK_STRIDE
+            for paragraph, packed in (document_terms(document) if found is None else found):
+                words = packed.split(" ") if packed else ()
+                for index in range(0, len(words), 2):
+                    postings[words[index]].extend((place, paragraph, int(words[index + 1])))
+            chunk[number] = {"t": document.title, "u": document.path, "p": texts}
+        chunk_files.append(f"search/x-{chunk_number}.js")
+        yield Output(chunk_files[-1], _script("chunk", chunk_number, chunk))
     shards: dict[str, list[str]] = defaultdict(list)
     for term in sorted(postings):
         shards[shard_key(term)].append(term)
@@ -141,11 +139,6 @@ def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summar
     for key in sorted(shards):
         entries = {term: delta_encoded(postings.pop(term)) for term in shards[key]}
         yield Output(shard_file(key, block.number), _script("shard", key, entries, block.number))
-
-
-def _chunk_number(chunk: dict) -> int:
-    """A text chunk's number: that of its documents (by document number) divided by CHUNK_DOCUMENTS."""
-    return next(iter(chunk)) // CHUNK_DOCUMENTS
 
 
 def meta_file(archive: Archive, summaries: dict[int, dict]) -> Output:

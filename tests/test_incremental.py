@@ -233,22 +233,25 @@ def test_a_gazetteer_change_renders_again_the_pages_that_show_the_entities_chang
         [("document.html", pages[sources[3].name]), ("entity.html", "entities/pyongyang.html")]
 
 
+def theme_fails(archive: Archive, tmp_path: Path, template: str, old: str, new: str, missing: str) -> None:
+    """With the default `template` edited (its first `old` made `new`) in the archive's theme, the build
+    fails naming the template, a line and what is `missing`, and publishes nothing; the edit is undone."""
+    base = (REPO / "templates" / template).read_text(encoding="utf-8")
+    archive.write(f"templates/{template}", base.replace(old, new, 1), archive.theme)
+    with pytest.raises(TemplateFailed, match=rf"{template.replace('.', '[.]')}:\d+: UndefinedError: .*{missing}"):
+        build(archive.options(tmp_path / "site"))
+    assert not (tmp_path / "site").exists()
+    (archive.theme / "templates" / template).unlink()
+
+
 def test_a_document_template_cannot_show_other_documents_it_would_not_be_rendered_again_for(tmp_path):
     """A document page's key holds its own inputs only, so its template gets its section's name and page,
     not the section's documents: a theme that lists them fails loudly instead of going stale."""
     archive = Archive(tmp_path, documents=3)
-    base = (REPO / "templates" / "document.html").read_text(encoding="utf-8")
-    archive.write("templates/document.html",
-                  base.replace("{% endblock %}", "{% for d in section.documents %}{{ d.title }}{% endfor %}"
-                                                 "{% endblock %}", 1), archive.theme)
-    with pytest.raises(TemplateFailed, match=r"document\.html:\d+: UndefinedError: .*documents"):
-        build(archive.options(tmp_path / "site"))
-    assert not (tmp_path / "site").exists()
-    archive.write("templates/document.html", base, archive.theme)  # the years, likewise: links, not events
-    page = (REPO / "templates" / "base.html").read_text(encoding="utf-8")
-    archive.write("templates/base.html", page.replace("</body>", "{{ years[0].event_count }}</body>"), archive.theme)
-    with pytest.raises(TemplateFailed, match=r"base\.html:\d+: UndefinedError: .*event_count"):
-        build(archive.options(tmp_path / "site"))
+    theme_fails(archive, tmp_path, "document.html", "{% endblock %}",
+                "{% for d in section.documents %}{{ d.title }}{% endfor %}{% endblock %}", "documents")
+    # the years, likewise: links, not events
+    theme_fails(archive, tmp_path, "base.html", "</body>", "{{ years[0].event_count }}</body>", "event_count")
 
 
 def test_pages_listing_documents_get_their_summaries_and_a_theme_reaching_their_text_fails_loudly(tmp_path):
@@ -256,18 +259,13 @@ def test_pages_listing_documents_get_their_summaries_and_a_theme_reaching_their_
     document: the pages that list documents get summaries, so a theme showing a listed document's
     paragraphs fails with the template and line instead of showing a part of them."""
     archive = Archive(tmp_path, documents=3)
-    base = (REPO / "templates" / "section.html").read_text(encoding="utf-8")
-    archive.write("templates/section.html",
-                  base.replace("{% endblock %}", "{% for d in documents %}{{ d.blocks|length }}{% endfor %}"
-                                                 "{% endblock %}", 1), archive.theme)
-    with pytest.raises(TemplateFailed, match=r"section\.html:\d+: UndefinedError: .*blocks"):
-        build(archive.options(tmp_path / "site"))
-    assert not (tmp_path / "site").exists()
+    theme_fails(archive, tmp_path, "section.html", "{% endblock %}",
+                "{% for d in documents %}{{ d.blocks|length }}{% endfor %}{% endblock %}", "blocks")
 
 
 def test_a_whole_document_not_in_the_cache_is_read_again_and_one_changed_since_stops_the_build(tmp_path):
-    """The processes that render, index and export documents take them whole from the build cache; a
-    document the cache does not have is read again from its source — and if the source changed since the
+    """The processes that render document pages and index their words take documents whole from the
+    build cache; a document the cache does not have is read again from its source — and if the source changed since the
     build read it, nothing is published."""
     archive = Archive(tmp_path, documents=4)
     options = archive.options(tmp_path / "site")
