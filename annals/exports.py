@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from .entities import EntityIndex
-from .model import Event
+from .model import Document, Event
 from .write import Output, in_chunks
 
 CSV_HEADER = b"date,precision,document,url,text\n"
@@ -32,17 +32,19 @@ class DocumentLines:
     events: tuple[tuple[str, int, bytes, bytes], ...]
 
 
-def document_lines(document, events: tuple[Event, ...], source_copy: str) -> DocumentLines:
-    """Encode a document's items (`document`: the whole document or its summary; `source_copy`: where
-    the site keeps the verbatim copy of its source)."""
+def document_lines(document: Document, events: tuple[Event, ...], source_copy: str) -> DocumentLines:
+    """Encode a document's items (`document`: the whole document, whose events carry only excerpts of
+    its paragraphs; `source_copy`: where the site keeps the verbatim copy of its source)."""
+    paragraph_text = {b.number: b.text for b in document.dated}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     lines = []
     for e in events:
         item = {"date": e.date, "precision": e.precision, "document": document.id, "url": e.url,
                 "anchor": e.anchor, "paragraph": e.paragraph, "expression": e.expression,
-                "year_inferred": e.year_inferred, "other_dates": [d.iso for d in e.other_dates], "text": e.text}
-        writer.writerow([e.date, e.precision, document.id, e.url, e.text])
+                "year_inferred": e.year_inferred, "other_dates": [d.iso for d in e.other_dates],
+                "text": paragraph_text[e.paragraph]}
+        writer.writerow([e.date, e.precision, document.id, e.url, paragraph_text[e.paragraph]])
         lines.append((e.date, e.paragraph, json.dumps(item, ensure_ascii=False).encode("utf-8"),
                       buffer.getvalue().encode("utf-8")))
         buffer.seek(0)

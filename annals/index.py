@@ -46,7 +46,7 @@ class Archive:
 
 def build_archive(documents: tuple) -> Archive:
     """The archive's indexes from its documents (`Document` or `Summary`: they need only the dated
-    paragraphs)."""
+    paragraphs' numbers, dates and excerpts)."""
     placed = assign_paths(documents)
     by_document = {d.path: tuple(document_events(d)) for d in placed}
     events = tuple(sorted((e for evs in by_document.values() for e in evs), key=chronological))
@@ -113,7 +113,7 @@ def document_events(document) -> list[Event]:
         seen[first.iso] += 1
         anchor = first.iso if seen[first.iso] == 1 else f"{first.iso}-{seen[first.iso]}"
         events.append(Event(date=first.iso, precision=first.precision, anchor=anchor,
-                            paragraph=block.number, text=block.text, document_path=document.path,
+                            paragraph=block.number, excerpt=block.excerpt, document_path=document.path,
                             document_title=document.title, other_dates=tuple(others),
                             expression=first.expression, year_inferred=first.year_inferred))
     return events

@@ -110,7 +110,7 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
                                                    whole, os.getpid()), options.workers)
     running.append(search)
     line_keys = {d.source.name: digest(entries[d.source.name].digest, d.path) for d in archive.documents}
-    exports = Background(lambda: write_exports(staging, archive, renderer.entities, line_keys, cache.reopen),
+    exports = Background(lambda: write_exports(staging, archive, renderer.entities, line_keys, cache.reopen, whole),
                          options.workers)
     running.append(exports)
     pages = staging.write(renderer.index_pages()) + pages
@@ -362,26 +362,27 @@ def _stored_terms(cache: BuildCache | None, digests: dict[str, str]) -> dict[str
         return {}
 
 
-def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reopen) -> dict:
+def write_exports(staging: Staging, archive, entities, keys: dict[str, str], reopen, whole) -> dict:
     """Write the data files into the staging tree (in a process of its own). Each document's lines are
     those the build cache keeps under the key they have now (`keys`, by source name), or are encoded anew
-    and kept; the files are then read back from the cache in order. `reopen()` gives this process a
-    connection of its own to the cache; if it is damaged, the lines go into a cache held in memory.
-    Returns what `Staging.adopt` needs."""
+    from the `whole` document and kept; the files are then read back from the cache in order. `reopen()`
+    gives this process a connection of its own to the cache; if it is damaged, the lines go into a cache
+    held in memory. Returns what `Staging.adopt` needs."""
     cache = _reopened(reopen)
     try:
         if cache:
             with contextlib.suppress(sqlite3.Error):
-                return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys), entities)))
+                return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys, whole),
+                                                                  entities)))
             cache.close()
         cache = BuildCache.in_memory()
-        return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys), entities)))
+        return staging.outcome(staging.write(export_files(_with_lines(cache, archive, keys, whole), entities)))
     finally:
         if cache:
             cache.close()
 
 
-def _with_lines(cache: BuildCache, archive, keys: dict[str, str]) -> BuildCache:
+def _with_lines(cache: BuildCache, archive, keys: dict[str, str], whole) -> BuildCache:
     """The cache, once it holds the lines of every document of the archive and no others. Lines missing
     from it (a cache tampered with) are all encoded again."""
     for keep in (keys, {}):
@@ -390,7 +391,7 @@ def _with_lines(cache: BuildCache, archive, keys: dict[str, str]) -> BuildCache:
         for document in archive.documents:
             name = document.source.name
             if name not in kept:
-                batch[name] = keys[name], document_lines(document, archive.events_of(document),
+                batch[name] = keys[name], document_lines(whole(document), archive.events_of(document),
                                                          source_copy_path(document))
             if len(batch) == 500:
                 cache.add_lines(batch)  # now, so the encoded lines need not stay in memory

@@ -54,6 +54,36 @@ class Block:
     def paragraph_id(self) -> str:
         return f"p-{self.number}"
 
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.text)
+
+
+EXCERPT = 280  # characters of a dated paragraph that lists of events (the timeline) show, at most
+SLACK = 5  # a text this much longer than EXCERPT is shown whole: cutting it would save next to nothing
+ELLIPSIS = "..."
+
+
+def excerpt(text: str) -> str:
+    """The start of `text` as lists of events show it: whole if it is short enough, else cut at the last
+    space that leaves room for the ELLIPSIS within EXCERPT characters (words are not cut), followed by it."""
+    if len(text) <= EXCERPT + SLACK:
+        return text
+    return text[:EXCERPT - len(ELLIPSIS)].rsplit(" ", 1)[0] + ELLIPSIS
+
+
+@record
+class DatedParagraph:
+    """What lists of events need of a dated paragraph: its number, its dates and its `excerpt`."""
+
+    number: int
+    dates: tuple[DateMention, ...]
+    excerpt: str
+
+    @classmethod
+    def of(cls, block: Block) -> "DatedParagraph":
+        return cls(block.number, block.dates, block.excerpt)
+
 
 @record
 class Source:
@@ -123,10 +153,11 @@ LEAD = 300  # characters of a document's first paragraph that the feed shows
 
 @record
 class Summary:
-    """What the archive's indexes and the pages listing documents need of a document — all but the text
-    of its undated paragraphs. A build holds these; the processes that render a document's page or index
-    its words take the whole document from the build cache, one at a time, so a large archive's text is
-    never all in memory at once. The same fields and meaning as `Document`'s."""
+    """What the archive's indexes and the pages listing documents need of a document — none of its
+    paragraphs' text but the excerpts of its dated ones. A build holds these; the processes that render a
+    document's page, index its words or export its events take the whole document from the build cache,
+    one at a time, so a large archive's text is never all in memory at once. The same fields and meaning
+    as `Document`'s, but for `dated`."""
 
     title: str
     section: str
@@ -136,13 +167,14 @@ class Summary:
     provenance: Provenance
     slug: str
     path: str
-    dated: tuple[Block, ...]  # the paragraphs that state dates
+    dated: tuple[DatedParagraph, ...]  # the paragraphs that state dates, as lists of events need them
     paragraph_count: int
 
     @classmethod
     def of(cls, document: Document) -> "Summary":
         return cls(document.title, document.section, document.subsection, document.language, document.source,
-                   document.provenance, document.slug, document.path, document.dated, document.paragraph_count)
+                   document.provenance, document.slug, document.path,
+                   tuple(DatedParagraph.of(b) for b in document.dated), document.paragraph_count)
 
     @property
     def id(self) -> str:
@@ -157,7 +189,7 @@ class Event:
     precision: str
     anchor: str  # the element id on the document page: "2024-06-19", "2024-06-19-2", …
     paragraph: int  # the paragraph's number (its `p-N` id)
-    text: str
+    excerpt: str  # the start of the paragraph's text (`excerpt`); its page and the exports have it whole
     document_path: str
     document_title: str = ""
     other_dates: tuple[DateMention, ...] = ()

@@ -351,13 +351,14 @@ def json_ld(document: Document, events, site: Site) -> Markup:
     Source text goes through json.dumps and then "<", ">" and "&" become \\u escapes, so nothing in it can
     close the script element; the block is data, never run (and the CSP forbids inline script anyway).
     """
+    paragraph_text = {b.number: b.text for b in document.dated}
     data = {"@context": "https://schema.org", "@type": "Article", "headline": document.title,
             "inLanguage": document.language, "articleSection": document.section or None,
             "url": (site.base_url + document.path) if site.base_url else None,
             "isBasedOn": document.provenance.url or None, "datePublished": document.provenance.published or None,
             "publisher": {"@type": "Organization", "name": document.provenance.publisher}
             if document.provenance.publisher else None,
-            "mentions": [{"@type": "Event", "name": e.text[:200], "startDate": e.date, "url": f"#{e.anchor}"}
-                         for e in events]}
+            "mentions": [{"@type": "Event", "name": paragraph_text[e.paragraph][:200], "startDate": e.date,
+                          "url": f"#{e.anchor}"} for e in events]}
     text = json.dumps({k: v for k, v in data.items() if v not in (None, [])}, ensure_ascii=False, indent=1)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

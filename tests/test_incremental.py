@@ -255,12 +255,14 @@ def test_a_document_template_cannot_show_other_documents_it_would_not_be_rendere
 
 
 def test_pages_listing_documents_get_their_summaries_and_a_theme_reaching_their_text_fails_loudly(tmp_path):
-    """A build holds each document's summary (all but the text of its undated paragraphs), not the whole
-    document: the pages that list documents get summaries, so a theme showing a listed document's
-    paragraphs fails with the template and line instead of showing a part of them."""
+    """A build holds each document's summary (none of its text but excerpts of its dated paragraphs),
+    not the whole document: the pages that list documents or events get summaries and excerpts, so a
+    theme showing a listed document's paragraphs or an event's whole text fails with the template and
+    line instead of showing a part of them."""
     archive = Archive(tmp_path, documents=3)
     theme_fails(archive, tmp_path, "section.html", "{% endblock %}",
                 "{% for d in documents %}{{ d.blocks|length }}{% endfor %}{% endblock %}", "blocks")
+    theme_fails(archive, tmp_path, "_macros.html", "{{ event.excerpt }}", "{{ event.text }}", "text")
 
 
 def test_a_whole_document_not_in_the_cache_is_read_again_and_one_changed_since_stops_the_build(tmp_path):

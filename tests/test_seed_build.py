@@ -3,7 +3,10 @@ import hashlib
 import json
 from html.parser import HTMLParser
 
+from markupsafe import escape
+
 from annals.linkcheck import check_links, network_references
+from annals.model import ELLIPSIS, EXCERPT, SLACK, excerpt
 
 from conftest import SEED_FILE, SEEDS
 
@@ -129,6 +132,24 @@ def test_event_paragraphs_have_time_and_permalink(seed_site):
     assert '<time datetime="2024-06-19">19 juin 2024</time>' in html
     assert 'class="permalink" href="#2024-06-19"' in html
     assert 'aria-label="Lien permanent vers l’événement du 19 juin 2024"' in html
+
+
+def test_the_timeline_shows_an_excerpt_of_each_event_and_the_exports_its_whole_text(seed_site):
+    """A build holds excerpts of the dated paragraphs (what the timeline shows), not their text: the
+    timeline shows a long paragraph's start, cut between words; events.json has it whole."""
+    events = json.loads((seed_site / "events.json").read_text(encoding="utf-8"))
+    html = (seed_site / "timeline.html").read_text(encoding="utf-8")
+    long = [e["text"] for e in events if len(e["text"]) > EXCERPT + SLACK]
+    assert 0 < len(long) < len(events)  # the seed has both
+    for text in (e["text"] for e in events):
+        shown = excerpt(text)
+        assert f'<p class="excerpt">{escape(shown)}</p>' in html
+        if text in long:
+            start = shown.removesuffix(ELLIPSIS)
+            assert len(shown) <= EXCERPT and shown.endswith(ELLIPSIS) and text[len(start)] == " "
+            assert text.startswith(start) and escape(text) not in html
+        else:
+            assert shown == text
 
 
 def test_timeline_links_every_event_by_year_and_month(seed_site):
