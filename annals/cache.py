@@ -35,7 +35,7 @@ except ImportError:  # Windows has no fcntl: there, concurrent builds are not ke
 
 from . import __version__
 
-FORMAT = 11  # bump when the tables or the pickled classes change shape
+FORMAT = 12  # bump when the tables or the pickled classes change shape
 FILE = "cache.sqlite"
 # A source modified this close to (or after) the start of the build that read it may have changed again
 # without its stat changing (file systems with coarse clocks): it is read again rather than trusted.

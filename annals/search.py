@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import groupby
@@ -52,13 +51,18 @@ def shard_file(key: str, block: int = 0) -> str:
     return f"search/t-{key.encode('utf-8').hex()}-{block}.js"
 
 
-def document_terms(document: Document) -> tuple[tuple[int, str], ...]:
-    """What the index needs of a document, computed once when it is read (and kept in the build cache):
-    each paragraph's number with its terms and their counts, sorted, packed in one compact string
-    ("accord 2 paix 1") — a few bytes where tuples of strings would take a hundred."""
-    return tuple((block.number, " ".join(f"{term} {count}" for term, count in
-                                         sorted(Counter(terms(block.text)).items())))
-                 for block in document.blocks if block.kind == PARAGRAPH)
+def document_terms(document: Document) -> str:
+    """What the index needs of a document, found once when it is read (and kept in the build cache): each
+    of its terms with the paragraphs holding it, packed in one compact string — "accord 2,1 paix 2,1,0,5,3"
+    for "accord" once in paragraph 2, "paix" once in paragraph 2 and three times in paragraph 5. After a
+    term come the (paragraph, count) pairs of its postings as the index writes them, each pair after the
+    first preceded by 0 (the step to the same document): a block's shard lists them as they are."""
+    postings: dict[str, list[str]] = {}
+    for block in document.blocks:
+        if block.kind == PARAGRAPH:
+            for term, count in Counter(terms(block.text)).items():
+                postings.setdefault(term, []).append(f"{block.number},{count}")
+    return " ".join(f"{term} {',0,'.join(pairs)}" for term, pairs in postings.items())
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def block_files(block: Block, archive: Archive, terms_of: dict[str, tuple],
 
 
 def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summary: dict) -> Iterator[Output]:
-    postings: dict[str, array] = defaultdict(lambda: array("q"))  # machine integers: no object per number
+    postings: dict[str, list] = {}  # term → [the last document holding it, its postings as JSON pieces…]
     chunk_files, paragraphs = [], 0
     for chunk_number, members in groupby(block.documents, key=lambda member: member[0] // CHUNK_DOCUMENTS):
         chunk = {}
@@ -122,12 +126,9 @@ def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summar
             anchors = {e.paragraph: e.anchor for e in archive.events_of(document)}
             texts = {b.number: [anchors.get(b.number, b.paragraph_id), b.text] for b in document.paragraphs}
             paragraphs += len(texts)
-            found = terms_of.get(document.source.name)
-            place = number - block.number * BLOCK_STRIDE
-            for paragraph, packed in (document_terms(document) if found is None else found):
-                words = packed.split(" ") if packed else ()
-                for index in range(0, len(words), 2):
-                    postings[words[index]].extend((place, paragraph, int(words[index + 1])))
+            packed = terms_of.get(document.source.name)
+            _add_postings(postings, number - block.number * BLOCK_STRIDE,
+                          document_terms(document) if packed is None else packed)
             chunk[number] = {"t": document.title, "u": document.path, "p": texts}
         chunk_files.append(f"search/x-{chunk_number}.js")
         yield Output(chunk_files[-1], _script("chunk", chunk_number, chunk))
@@ -137,8 +138,23 @@ def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summar
     summary.update(paragraphs=paragraphs, shards=sorted(shards),
                    files=[shard_file(key, block.number) for key in sorted(shards)] + chunk_files)
     for key in sorted(shards):
-        entries = {term: delta_encoded(postings.pop(term)) for term in shards[key]}
-        yield Output(shard_file(key, block.number), _script("shard", key, entries, block.number))
+        entries = ",".join(f"{_json(term)}:[{','.join(postings.pop(term)[1:])}]" for term in shards[key])
+        yield Output(shard_file(key, block.number), _script("shard", key, Encoded(f"{{{entries}}}"), block.number))
+
+
+def _add_postings(postings: dict[str, list], place: int, packed: str) -> None:
+    """Add a document's postings (`packed` by `document_terms`), at its `place` in the block, to each
+    term's list: (document, paragraph, count) triples in document order, each document given as the step
+    from the one before it — small numbers, short in JSON."""
+    words = packed.split(" ") if packed else ()
+    for index in range(0, len(words), 2):
+        term = words[index]
+        entry = postings.get(term)
+        if entry is None:
+            postings[term] = [place, f"{place},{words[index + 1]}"]
+        else:
+            entry.append(f"{place - entry[0]},{words[index + 1]}")
+            entry[0] = place
 
 
 def meta_file(archive: Archive, summaries: dict[int, dict]) -> Output:
@@ -162,17 +178,12 @@ def search_files(archive: Archive, terms_of: dict[str, tuple] | None = None) -> 
     return outputs + [meta_file(archive, summaries)]
 
 
-def delta_encoded(postings) -> list[int]:
-    """(document, paragraph, count) triples with each document number given as the step from the
-    previous one: the lists are in document order, so the steps are small numbers, short in JSON."""
-    encoded, previous = list(postings), 0
-    for index in range(0, len(encoded), 3):
-        encoded[index], previous = encoded[index] - previous, encoded[index]
-    return encoded
+class Encoded(str):
+    """Data already encoded as JSON, written as it is."""
 
 
 def _script(kind: str, key, data, *more) -> bytes:
-    arguments = ",".join(_json(a) for a in (key, *more, data))
+    arguments = ",".join(a if isinstance(a, Encoded) else _json(a) for a in (key, *more, data))
     return f"annalsSearch.{kind}({arguments});\n".encode("utf-8")
 
 

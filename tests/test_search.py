@@ -1,4 +1,5 @@
 """The search index: folded terms, shards keyed by prefix, text chunks, and what a query must load."""
+import itertools
 import json
 import re
 
@@ -79,3 +80,30 @@ def test_each_document_is_in_one_block_and_numbered_within_it(tmp_path):
                 key, number, shard = json.loads(f"[{data.decode()[len('annalsSearch.shard('):-3]}]")
                 assert number == block.number
                 assert all(sum(postings[0::3]) < len(block.documents) for postings in shard.values())
+
+
+def test_shards_list_each_term_of_each_paragraph_with_its_count_and_document(tmp_path):
+    """Decoded as static/search.js decodes them (document numbers as steps from the one before), the
+    shards give exactly each paragraph's terms and counts, for documents spread through the list."""
+    from collections import Counter, defaultdict
+
+    import corpus
+    from annals.index import build_archive
+    from annals.loader import load_archive
+
+    archive = build_archive(load_archive(corpus.write(tmp_path / "s", 12)).documents)
+    (block,) = plan_blocks(archive)
+    expected = defaultdict(list)
+    for number, document in block.documents:
+        for paragraph in document.paragraphs:
+            for term, count in Counter(terms(paragraph.text)).items():
+                expected[term].append((number, paragraph.number, count))
+    decoded = {}
+    for output in search_files(archive):
+        if "/t-" in output.path:
+            _, _, shard = json.loads(f"[{output.data.decode()[len('annalsSearch.shard('):-3]}]")
+            for term, flat in shard.items():
+                documents = itertools.accumulate(flat[0::3])
+                decoded[term] = list(zip(documents, flat[1::3], flat[2::3]))
+    assert decoded == dict(expected)  # in document order, then paragraph order
+    assert any(len({d for d, _, _ in triples}) > 3 for triples in decoded.values())  # many documents a term
