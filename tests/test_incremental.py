@@ -389,6 +389,7 @@ def test_a_staging_tree_linked_apart_is_whole_before_anything_is_written_and_the
     assert not given_up.root.exists()
     second = Staging(site, kept, link_apart=True)
     second.write([Output("d0/p0.html", b"changed")])
+    assert (site / "d0" / "p0.html").read_bytes() == b"0-0"  # a new file in the tree, not the link written through
     assert all((second.root / p).stat().st_ino == (site / p).stat().st_ino for p in kept if p != "d0/p0.html")
     second.produced.update((p, kept[p].sha256) for p in kept if p != "d0/p0.html")
     assert second.finish()
