@@ -95,8 +95,8 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
                 progress: Progress) -> BuildReport:
     """Every file of the site into the staging tree: document pages on every core, then the search index
     and the exports each in a process of their own while this one renders the index pages. The pages
-    listing documents and the exports are made from their summaries; the document pages and the search
-    index from the `whole` documents."""
+    listing documents are made from their summaries; the document pages, the search index and the exports
+    from the `whole` documents."""
     archive, site = renderer.archive, renderer.site
     page_inputs = digest(renderer.settings_digest, renderer.templates_of("document.html"), renderer.menu_years)
     pages = write_document_pages(renderer, staging, whole, options.workers,
@@ -354,7 +354,7 @@ def _reopened(reopen) -> BuildCache | None:
         return None
 
 
-def _stored_terms(cache: BuildCache | None, digests: dict[str, str]) -> dict[str, tuple]:
+def _stored_terms(cache: BuildCache | None, digests: dict[str, str]) -> dict[str, str]:
     """The search terms the build cache keeps for these sources (by name, with their digests)."""
     try:
         return dict(cache.terms(digests)) if cache else {}

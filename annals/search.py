@@ -106,7 +106,7 @@ def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None) -> li
     return blocks
 
 
-def block_files(block: Block, archive: Archive, terms_of: dict[str, tuple],
+def block_files(block: Block, archive: Archive, terms_of: dict[str, str],
                 whole=lambda document: document) -> tuple[Iterator[Output], dict]:
     """The files of one block, made one at a time as they are written — the text chunks as its documents
     are read, each document let go of once its chunk is made, then the shards — and the block's summary
@@ -169,7 +169,7 @@ def meta_file(archive: Archive, summaries: dict[int, dict]) -> Output:
     return Output("search/meta.js", f"annalsSearch.meta({_json(meta)});\n".encode("utf-8"))
 
 
-def search_files(archive: Archive, terms_of: dict[str, tuple] | None = None) -> list[Output]:
+def search_files(archive: Archive, terms_of: dict[str, str] | None = None) -> list[Output]:
     """The whole index at once: every block's shards and chunks, then the meta file."""
     outputs, summaries = [], {}
     for block in plan_blocks(archive):

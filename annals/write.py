@@ -117,7 +117,6 @@ def write_file(target: Path, data: bytes) -> None:
         file.write(data)
 
 
-
 def scan_site(site: Path, records: dict[str, OutputRecord]) -> tuple[dict[str, OutputRecord], int]:
     """The files of a published site still as the last build left them (stat unchanged), and how many
     other files are there (edited, replaced or added since)."""
