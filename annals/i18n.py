@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 
@@ -12,13 +13,31 @@ from babel.dates import format_date, format_skeleton
 CATALOGUES = ("fr", "en")
 
 
+class Strings(Mapping):
+    """A catalogue of interface strings, read as `t.home` or `t["home"]`. Each string is an attribute of
+    its own, so that a template finds it at once: Jinja looks for an attribute before an entry, and the
+    failed look-up that a dict's entries cost was a tenth of the time a document page takes to render."""
+
+    def __init__(self, entries: dict[str, str]):
+        self.__dict__.update(entries)
+
+    def __getitem__(self, key: str) -> str:
+        return self.__dict__[key]
+
+    def __iter__(self):
+        return iter(self.__dict__)
+
+    def __len__(self) -> int:
+        return len(self.__dict__)
+
+
 @lru_cache(maxsize=None)
-def strings(language: str) -> dict:
+def strings(language: str) -> Strings:
     """The interface catalogue for `language`, falling back to English for unknown languages."""
     code = language.split("-")[0].split("_")[0].lower()
     name = code if code in CATALOGUES else "en"
     text = resources.files("annals.locales").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return Strings(yaml.safe_load(text))
 
 
 @lru_cache(maxsize=None)
