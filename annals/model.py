@@ -56,7 +56,7 @@ class Block:
 
     @property
     def excerpt(self) -> str:
-        return excerpt(self.text)
+        return excerpt_of(self.text)
 
 
 EXCERPT = 280  # characters of a dated paragraph that lists of events (the timeline) show, at most
@@ -64,7 +64,7 @@ SLACK = 5  # a text this much longer than EXCERPT is shown whole: cutting it wou
 ELLIPSIS = "..."
 
 
-def excerpt(text: str) -> str:
+def excerpt_of(text: str) -> str:
     """The start of `text` as lists of events show it: whole if it is short enough, else cut at the last
     space that leaves room for the ELLIPSIS within EXCERPT characters (words are not cut), followed by it."""
     if len(text) <= EXCERPT + SLACK:
@@ -189,7 +189,7 @@ class Event:
     precision: str
     anchor: str  # the element id on the document page: "2024-06-19", "2024-06-19-2", …
     paragraph: int  # the paragraph's number (its `p-N` id)
-    excerpt: str  # the start of the paragraph's text (`excerpt`); its page and the exports have it whole
+    excerpt: str  # the start of the paragraph's text (`excerpt_of`); its page and the exports have it whole
     document_path: str
     document_title: str = ""
     other_dates: tuple[DateMention, ...] = ()

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from markupsafe import escape
 
 from annals.linkcheck import check_links, network_references
-from annals.model import ELLIPSIS, EXCERPT, SLACK, excerpt
+from annals.model import ELLIPSIS, EXCERPT, SLACK, excerpt_of
 
 from conftest import SEED_FILE, SEEDS
 
@@ -142,7 +142,7 @@ def test_the_timeline_shows_an_excerpt_of_each_event_and_the_exports_its_whole_t
     long = [e["text"] for e in events if len(e["text"]) > EXCERPT + SLACK]
     assert 0 < len(long) < len(events)  # the seed has both
     for text in (e["text"] for e in events):
-        shown = excerpt(text)
+        shown = excerpt_of(text)
         assert f'<p class="excerpt">{escape(shown)}</p>' in html
         if text in long:
             start = shown.removesuffix(ELLIPSIS)
