@@ -213,10 +213,10 @@ class Loaded:
 
 
 class WholeDocuments:
-    """The whole document behind a summary, for the processes that render its page or index its words:
-    taken from the build cache, where loading left it (what the source became, checked by its digest),
-    or read again from its source when the cache does not have it. Each process opens a connection of
-    its own to the cache when it first needs one."""
+    """The whole document behind a summary, for the processes that render its page, index its words or
+    export its events: taken from the build cache, where loading left it (what the source became, checked
+    by its digest), or read again from its source when the cache does not have it. Each process opens a
+    connection of its own to the cache when it first needs one."""
 
     def __init__(self, options: BuildOptions, cache: BuildCache, digests: dict[str, str]):
         self._source, self._language, self._digests = options.source, options.language, digests
@@ -263,7 +263,7 @@ def _read_source(job: tuple[Path, str, str]) -> tuple[bytes, bytes, bytes, bytes
     document, problems = load_document(*job)
     problems = tuple(problems)
     if document is None:
-        terms, summary, cuts = (), None, {}
+        terms, summary, cuts = "", None, {}
     else:
         terms, summary = document_terms(document), Summary.of(document)
         cuts = paragraph_cuts(document, _READING["matcher"])
