@@ -341,7 +341,8 @@ def transaction(db: sqlite3.Connection):
 
 
 class Fragments:
-    """Rendered parts of pages by key, read from the cache when asked for. New ones go into the cache a
+    """Rendered parts of pages by key (and what else is made once for what it is made from: search blocks'
+    summaries, compiled templates), read from the cache when asked for. New ones go into the cache a
     few megabytes at a time, not held until the build ends (a timeline of 10,000 documents is 36 MB of
     them): each is right for its key whatever the build does next. `save()` (inside the cache's
     transaction at the end of a published build) drops those this build did not use."""

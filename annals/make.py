@@ -80,6 +80,7 @@ def _model(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progr
     renderer = Renderer(archive, site_of(options), theme.search_path(options.theme_root, "templates"),
                         entity_index, fragments=cache.fragments, settings_digest=plan.settings,
                         document_digests={d.path: entries[d.source.name].digest for d in archive.documents})
+    renderer.load_templates()
     return renderer, entries, problems
 
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from jinja2 import Environment
 
 import corpus
 from dataclasses import replace
@@ -19,7 +20,7 @@ from dataclasses import replace
 from annals import make, parallel, search
 from annals.cache import BuildCache, Fragments, OutputRecord, SourceEntry, cache_dir
 from annals.pipeline import BuildOptions, TemplateFailed, build
-from annals.render import Site, environment, template_digest
+from annals.render import CompiledTemplates, Site, environment, template_digest
 from annals.write import Output, Staging, scan_site
 
 from conftest import NBSP, REPO
@@ -336,9 +337,13 @@ def test_what_a_template_depends_on(tmp_path):
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
 
+    kept = {}  # what each template names, kept between builds: the same digests as parsing each time
+
     def digests() -> dict:
         env = environment([own, default], Site())
-        return {name: template_digest(env, name) for name in ("page.html", "any.html")}
+        found = {name: template_digest(env, name) for name in ("page.html", "any.html")}
+        assert {name: template_digest(env, name, kept) for name in found} == found
+        return found
 
     before = digests()
     (default / "other.html").write_text("O2", encoding="utf-8")
@@ -346,6 +351,62 @@ def test_what_a_template_depends_on(tmp_path):
     assert after["page.html"] == before["page.html"] and after["any.html"] != before["any.html"]
     (own / "base.html").write_text("B2", encoding="utf-8")  # an archive's own base.html overrides the default
     assert digests()["page.html"] != after["page.html"]
+    (default / "page.html").write_text('{% extends "base.html" %}{% include "other.html" %}', encoding="utf-8")
+    assert digests()["page.html"] != before["page.html"]  # now names other.html too
+    (default / "other.html").write_text("O3", encoding="utf-8")
+    assert digests()["page.html"] != before["page.html"]
+
+
+def test_a_rebuild_compiles_only_the_templates_changed_since_the_last_build(tmp_path, monkeypatch):
+    """Templates compiled by a build are kept in the build cache: the next build loads them and compiles
+    again only a template whose source changed, whose change then shows; --clean compiles them all."""
+    archive = Archive(tmp_path, documents=6)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    compiled = []
+    real = Environment.compile
+    monkeypatch.setattr(Environment, "compile", lambda self, source, name=None, *rest, **named:
+                        compiled.append(name) or real(self, source, name, *rest, **named))
+    target = sorted(archive.source.glob("*.txt"))[1]
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Le 2 mai 2003, un ajout.\n")
+    build(archive.options(site))
+    assert compiled == []
+    text = (REPO / "templates" / "document.html").read_text(encoding="utf-8")
+    archive.write("templates/document.html",
+                  text.replace("{% block main %}", "{% block main %}<!-- an archivist's note -->"), archive.theme)
+    build(archive.options(site))
+    assert compiled == ["document.html"]
+    pages = [p for p in site.glob("*/*/*.html") if p.name != "index.html"]
+    assert len(pages) == 6 and all("an archivist's note" in p.read_text(encoding="utf-8") for p in pages)
+    compiled.clear()
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert {"base.html", "document.html", "section.html", "timeline.html"} <= set(compiled)
+    assert tree(site) == tree(tmp_path / "reference")
+
+
+def test_compiled_templates_are_kept_by_the_process_that_opened_the_cache_only():
+    """A forked process must not use its parent's connection to the cache: there, the kept compiled
+    templates are neither read nor added to."""
+    from jinja2.bccache import Bucket
+
+    kept = {}
+    env = environment([REPO / "templates"], Site(), CompiledTemplates(kept))
+    env.get_template("404.html")
+    assert len(kept) == 1  # 404.html, compiled here (the base.html it extends is loaded when it renders)
+    elsewhere = CompiledTemplates(AccessForbidden())
+    elsewhere.pid = os.getpid() + 1  # as in a forked child
+    bucket = Bucket(env, "404.html", "checksum")
+    elsewhere.load_bytecode(bucket)
+    elsewhere.dump_bytecode(bucket)
+    assert bucket.code is None
+
+
+class AccessForbidden(dict):
+    def get(self, *args):
+        raise AssertionError("read from another process")
+
+    def __setitem__(self, *args):
+        raise AssertionError("written from another process")
 
 
 def test_a_file_written_in_pieces_takes_its_place_only_when_its_bytes_change(tmp_path):
