@@ -22,7 +22,7 @@ from .entities import EntityIndex
 from .i18n import format_iso, strings
 from .index import Archive, pad_date
 from .model import Document, Event
-from .write import Output, in_chunks
+from .write import Output, in_chunks, later
 
 
 @dataclass(frozen=True)
@@ -219,22 +219,22 @@ class Renderer:
         template gets the whole section, so the page is kept for what the whole section holds."""
         path, documents = (subsection.path, subsection.documents) if subsection else (section.path, section.documents)
         held = [*section.documents, *(d for s in section.subsections for d in s.documents)]
-        return self.rendered_once(
+        return self.rendered_when_changed(
             "section.html", path, lambda: (section.name, subsection.name if subsection else None,
                                            [(s.name, s.path) for s in section.subsections],
                                            [(d.path, self.document_digests[d.path]) for d in held]),
             lambda: self.page("section.html", path, keyed=True, section=section, subsection=subsection,
                               documents=documents, events_of=self.archive.events_of))
 
-    def rendered_once(self, template: str, path: str, shows, render) -> Output:
-        """A page that is rendered (`render()`, from `template`) once for what it shows — `shows()`,
-        described by what its documents became, with the years in the menu, the templates it is made from
-        and the build's settings — and then taken from `fragments`. Rendered every time when what
-        documents became is not known."""
+    def rendered_when_changed(self, template: str, path: str, shows, render) -> Output:
+        """A page rendered (`render()`, from `template`) only when what it shows changed since the published
+        file was made: its key holds `shows()` — described by what its documents became — with the years
+        in the menu, the templates it is made from and the build's settings. Rendered every time when
+        what documents became is not known."""
         if not self.document_digests:
             return render()
         key = digest(self.settings_digest, self.templates_of(template), self.menu_years, path, shows())
-        return Output(path, self.fragment(key, lambda: render().data.decode("utf-8")).encode("utf-8"))
+        return Output(path, pieces=later(lambda: render().data), key=key)
 
     def fragment(self, key: str, render) -> str:
         """The HTML kept under `key` in `fragments`, or `render()`ed and kept there."""
@@ -268,7 +268,7 @@ class Renderer:
                         mentions_of=self.entities.mentions_of)
         for entity in self.entities.entities:
             mentions = self.entities.mentions_of(entity)
-            yield self.rendered_once(
+            yield self.rendered_when_changed(
                 "entity.html", entity.path,
                 lambda: (entity, [(m.document.path, self.document_digests[m.document.path], m.paragraph, m.anchor,
                                    m.date, m.precision, m.text) for m in mentions]),
@@ -283,11 +283,19 @@ class Renderer:
                          filter_entities=filters["filter_entities"])
 
     def year_pages(self) -> Iterator[Output]:
-        filters = self.timeline_filters
         for group in self.archive.years:
-            section = self.year_section(group, slugs.root_prefix(group.path), group, filters)
-            yield self.page("timeline.html", group.path, year_sections=[section], year=group,
-                            filter_entities=filters["filter_entities"])
+            yield self.year_page(group)
+
+    def year_page(self, group) -> Output:
+        """A year's page: the year of the timeline, with the timeline's filter. Its template gets the
+        other years as links."""
+        filters = self.timeline_filters
+        return self.rendered_when_changed(
+            "timeline.html", group.path,
+            lambda: (self.templates_of("_timeline_year.html"), self.year_shown(group), filters["filter_entities"]),
+            lambda: self.page("timeline.html", group.path, keyed=True, year=group,
+                              year_sections=[self.year_section(group, slugs.root_prefix(group.path), group, filters)],
+                              filter_entities=filters["filter_entities"]))
 
     def year_section(self, group, root: str, year, filters: dict) -> Markup:
         """One year of the timeline as HTML; the same year with the same events is rendered once and

@@ -10,7 +10,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .cache import OutputRecord
 from .parallel import Background
@@ -23,12 +23,20 @@ AT_FDCWD = -100
 @dataclass(frozen=True)
 class Output:
     """One file of the built site: its path under the output folder and its bytes — or, for a file too
-    large to hold whole (the timeline, the data files of a big archive), its bytes piece by piece, each
-    written as it comes (`pieces`, read once)."""
+    large to hold whole (the timeline, the data files of a big archive) or made only if needed, its bytes
+    piece by piece, each written as it comes (`pieces`, read once). `key`: a digest of what the file is
+    made from; when the published file was made from the same, it is kept as it is and `pieces` is never
+    read."""
 
     path: str
     data: bytes = b""
     pieces: Iterable[bytes] | None = None
+    key: str = ""
+
+
+def later(make: Callable[[], bytes]) -> Iterator[bytes]:
+    """The bytes `make()` gives, as an Output's pieces: made only when they are written."""
+    yield make()
 
 
 def in_chunks(pieces: Iterable[bytes], size: int = 1 << 20) -> Iterator[bytes]:
@@ -195,10 +203,16 @@ class Staging:
         return True
 
     def write(self, outputs: Iterable[Output], key: str = "") -> list[str]:
-        """Write each output whose bytes differ from the published file's; returns their paths, in order."""
+        """Write each output whose bytes differ from the published file's, unless the published file was
+        made from the output's key; returns their paths, in order. `key`: the outputs' key when they
+        have none of their own."""
         self.ready()
         paths = []
         for item in outputs:
+            if item.key and self.unchanged(item.path, item.key):
+                paths.append(item.path)
+                continue
+            made_from = item.key or key
             if item.pieces is not None:
                 sha = self._write_pieces(item)
             else:
@@ -208,8 +222,8 @@ class Staging:
                     write_file(safe_target(self.root, item.path), item.data)
                     self.written.add(item.path)
             self.produced[item.path] = sha
-            if key:
-                self.keys[item.path] = key
+            if made_from:
+                self.keys[item.path] = made_from
             paths.append(item.path)
         return paths
 

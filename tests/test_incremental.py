@@ -253,6 +253,8 @@ def test_a_document_template_cannot_show_other_documents_it_would_not_be_rendere
                 "{% for d in section.documents %}{{ d.title }}{% endfor %}{% endblock %}", "documents")
     # the years, likewise: links, not events
     theme_fails(archive, tmp_path, "base.html", "</body>", "{{ years[0].event_count }}</body>", "event_count")
+    # and a year's page (kept for its own year's events): the other years as links, not with their events
+    theme_fails(archive, tmp_path, "timeline.html", "{% endblock %}", "{{ years[0].months }}{% endblock %}", "months")
 
 
 def test_pages_listing_documents_get_their_summaries_and_a_theme_reaching_their_text_fails_loudly(tmp_path):
@@ -612,6 +614,34 @@ def test_an_edit_renders_again_only_the_pages_of_the_documents_section(tmp_path,
               if d["source"] == source.name]
     folder = url.split("/", 1)[0] + "/"
     assert again == [p for p in sections if p.startswith(folder)] and len(again) < len(sections) / 2
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")
+
+
+def test_an_edit_renders_again_only_the_year_pages_of_the_documents_events(tmp_path, rendered):
+    """A year's page is rendered again when the events of that year change (here: those of the edited
+    document, before and after the edit); the others stay as published, not even rendered."""
+    archive = Archive(tmp_path, documents=40)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    years = {path for template, path in rendered if template == "timeline.html"} - {"timeline.html"}
+    assert len(years) > 5
+    source = sorted(archive.source.glob("*.txt"))[5]
+
+    def years_of_source() -> set[str]:
+        (document,) = [d["id"] for d in json.loads((site / "documents.json").read_text(encoding="utf-8"))
+                       if d["source"] == source.name]
+        events = json.loads((site / "events.json").read_text(encoding="utf-8"))
+        return {f"years/{e['date'][:4]}.html" for e in events if e["document"] == document}
+
+    before = years_of_source()
+    year = sorted(years - before)[0]  # a year already in the menu: adding one would change every year's page
+    rendered.clear()
+    archive.write(source.name, source.read_text(encoding="utf-8") + NBSP + f"Le 2 mai {year[6:10]}, un ajout.\n")
+    build(archive.options(site))
+    again = {path for template, path in rendered if template == "timeline.html"}
+    assert years_of_source() == before | {year}
+    assert again == {"timeline.html"} | before | {year} and len(again) < len(years) / 2
     build(archive.options(tmp_path / "reference"), clean=True)
     assert tree(site) == tree(tmp_path / "reference")
 
