@@ -372,6 +372,11 @@ class Fragments:
             with transaction(self.db):
                 self.flush()
 
+    def keep(self, key: str) -> None:
+        """Keep a fragment that this build needs but does not read (the page it is part of is kept as
+        published): `save()` does not drop it."""
+        self.used.add(key)
+
     def flush(self) -> None:
         self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?)", list(self.new.items()))
         self.new, self.size = {}, 0

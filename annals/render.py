@@ -17,7 +17,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from . import slugs
-from .cache import code_version, digest
+from .cache import Fragments, code_version, digest
 from .entities import EntityIndex
 from .i18n import format_iso, strings
 from .index import Archive, pad_date
@@ -126,16 +126,24 @@ def references(env: Environment, source: str, kept: MutableMapping) -> list[str 
     return json.loads(found)
 
 
+class HeldFragments(dict):
+    """Parts of pages held for one build only, by a renderer without a build cache (`cache.Fragments`
+    keeps them between builds)."""
+
+    def keep(self, key: str) -> None:
+        pass
+
+
 class Renderer:
     """Renders each page kind of one archive; templates are compiled once (or loaded as an earlier build
     compiled them) and reused."""
 
     def __init__(self, archive: Archive, site: Site, template_dirs: list[Path], entities: EntityIndex | None = None,
-                 fragments: MutableMapping[str, str] | None = None, settings_digest: str = "",
+                 fragments: Fragments | HeldFragments | None = None, settings_digest: str = "",
                  document_digests: dict[str, str] | None = None):
         self.archive = archive
         self.document_digests = document_digests or {}  # page path → digest of what its source became
-        self.fragments = {} if fragments is None else fragments  # key → HTML of a page's part
+        self.fragments = HeldFragments() if fragments is None else fragments  # key → HTML of a page's part
         self.settings_digest = settings_digest  # of the code and settings: every page depends on them
         self.entities = entities or EntityIndex((), {}, {})
         self.site = site
@@ -289,21 +297,27 @@ class Renderer:
     def year_page(self, group) -> Output:
         """A year's page: the year of the timeline, with the timeline's filter. Its template gets the
         other years as links."""
-        filters = self.timeline_filters
+        filters, root = self.timeline_filters, slugs.root_prefix(group.path)
+        # The year as this page shows it is kept in the fragments even while the page is kept as published:
+        # a new year in the menu or a changed page template renders every year's page again.
+        self.fragments.keep(self.year_section_key(group, root, group))
         return self.rendered_when_changed(
             "timeline.html", group.path,
             lambda: (self.templates_of("_timeline_year.html"), self.year_shown(group), filters["filter_entities"]),
             lambda: self.page("timeline.html", group.path, keyed=True, year=group,
-                              year_sections=[self.year_section(group, slugs.root_prefix(group.path), group, filters)],
+                              year_sections=[self.year_section(group, root, group, filters)],
                               filter_entities=filters["filter_entities"]))
 
     def year_section(self, group, root: str, year, filters: dict) -> Markup:
         """One year of the timeline as HTML; the same year with the same events is rendered once and
         then taken from `fragments` (kept between builds by the build cache)."""
-        key = digest(self.settings_digest, self.templates_of("_timeline_year.html"), self.year_shown(group), root,
-                     year is not None)
-        return Markup(self.fragment(key, lambda: self.env.get_template("_timeline_year.html").render(
-            site=self.site, t=self.t, root=root, group=group, year=year, entities_of=filters["entities_of"])))
+        return Markup(self.fragment(self.year_section_key(group, root, year), lambda: self.env.get_template(
+            "_timeline_year.html").render(site=self.site, t=self.t, root=root, group=group, year=year,
+                                          entities_of=filters["entities_of"])))
+
+    def year_section_key(self, group, root: str, year) -> str:
+        return digest(self.settings_digest, self.templates_of("_timeline_year.html"), self.year_shown(group), root,
+                      year is not None)
 
     def year_shown(self, group) -> str:
         """A digest of what a year of the timeline shows (the same on the timeline and on the year's page):

@@ -646,6 +646,30 @@ def test_an_edit_renders_again_only_the_year_pages_of_the_documents_events(tmp_p
     assert tree(site) == tree(tmp_path / "reference")
 
 
+def test_the_years_of_year_pages_kept_as_published_stay_in_the_cache(tmp_path, monkeypatch):
+    """A year page kept as published does not read its year's part from the cache, which keeps it all the
+    same: when every year's page is rendered again (here: their template changed), no year is."""
+    from jinja2 import Template
+
+    archive = Archive(tmp_path, documents=20)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    source = sorted(archive.source.glob("*.txt"))[3]
+    archive.write(source.name, source.read_text(encoding="utf-8") + NBSP + "Un paragraphe sans date.\n")
+    build(archive.options(site))  # every year's page kept as published
+    years = []
+    real = Template.render
+    monkeypatch.setattr(Template, "render", lambda self, *args, **named:
+                        years.append(self.name) or real(self, *args, **named))
+    text = (REPO / "templates" / "timeline.html").read_text(encoding="utf-8")
+    archive.write("templates/timeline.html", text.replace("{% block main %}", "{% block main %}<!-- note -->"),
+                  archive.theme)
+    build(archive.options(site))
+    assert years.count("timeline.html") > 5 and "_timeline_year.html" not in years
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")
+
+
 def test_an_edit_renders_again_only_the_entity_pages_that_mention_the_document(tmp_path, rendered):
     archive = Archive(tmp_path, documents=30)
     archive.write("entities.yaml", ENTITIES)
