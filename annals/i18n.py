@@ -9,12 +9,14 @@ from importlib import resources
 import yaml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
 
 CATALOGUES = ("fr", "en")
 
 
 class Strings(Mapping):
-    """A catalogue of interface strings, read as `t.home` or `t["home"]`. Each string is an attribute of
+    """A catalogue of interface strings, read as `t.home` or `t["home"]` (a count's entry holds its text
+    for each plural form: `count_label` picks one). Each string is an attribute of
     its own, so that a template finds it at once: Jinja looks for an attribute before an entry, and the
     failed look-up that a dict's entries cost was a tenth of the time a document page takes to render."""
 
@@ -60,3 +62,11 @@ def format_iso(iso: str, precision: str, language: str, style: str = "long") -> 
         year, month = int(iso[:4]), int(iso[5:7])
         return format_skeleton("yMMMM", datetime.date(year, month, 1), locale=locale)
     return format_date(datetime.date.fromisoformat(iso), style, locale=locale)
+
+
+def count_label(key: str, n: int, language: str) -> str:
+    """A count as the catalogue words it (`key`: "document_count"…) in the plural form that `language`
+    gives `n` (CLDR's rules, through Babel: "0 document" and "1 document" in French, "0 documents" and
+    "1 document" in English), with the number written as the language writes it ("10 000" in French)."""
+    forms, locale = strings(language)[key], babel_locale(language)
+    return forms.get(locale.plural_form(n), forms["other"]).format(n=format_decimal(n, locale=locale))

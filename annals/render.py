@@ -19,7 +19,7 @@ from markupsafe import Markup
 from . import slugs
 from .cache import Fragments, code_version, digest
 from .entities import EntityIndex
-from .i18n import format_iso, strings
+from .i18n import count_label, format_iso, strings
 from .index import Archive, pad_date
 from .model import Document, Event
 from .write import Output, in_chunks, later
@@ -54,6 +54,7 @@ def environment(template_dirs: list[Path], site: Site, compiled: BytecodeCache |
     env.filters["date_label"] = date_label
     env.filters["month_label"] = lambda month: format_iso(month, "month", site.language)
     env.filters["iso_label"] = lambda iso, precision: format_iso(iso, precision, site.language, site.date_style)
+    env.filters["counted"] = lambda n, key: count_label(key, n, site.language)
     return env
 
 

@@ -157,11 +157,18 @@
     return { pieces: out, before: cut > 0, after: used >= room };
   }
 
+  // A count as the page's language words it: the text for the plural form of n (CLDR's rules, as the
+  // build uses them), with n written as the language writes numbers.
+  function counted(forms, n) {
+    var language = document.documentElement.lang;
+    return (forms[new Intl.PluralRules(language).select(n)] || forms.other).replace("{n}", n.toLocaleString(language));
+  }
+
   function show(form, outcome) {
     var list = form.results, status = form.status;
     list.textContent = "";
     status.textContent = outcome.total
-      ? status.dataset.found.replace("{n}", outcome.total)
+      ? counted(JSON.parse(status.dataset.found), outcome.total)
       : (outcome.words && outcome.words.length ? status.dataset.none : "");
     outcome.results.forEach(function (r) {
       var item = document.createElement("li");

@@ -3,6 +3,12 @@
    is kept in the address (#entity=ID) so a filtered view can be shared. */
 (function () {
   "use strict";
+  // A count as the page's language words it (as in search.js).
+  function counted(forms, n) {
+    var language = document.documentElement.lang;
+    return (forms[new Intl.PluralRules(language).select(n)] || forms.other).replace("{n}", n.toLocaleString(language));
+  }
+
   function wire() {
     var form = document.querySelector(".timeline-filter");
     if (!form) return;
@@ -26,7 +32,7 @@
       document.querySelectorAll(".timeline-year").forEach(function (section) {
         section.hidden = !section.querySelector(".timeline-event:not([hidden])");
       });
-      count.textContent = wanted ? count.dataset.shown.replace("{n}", shown) : "";
+      count.textContent = wanted ? counted(JSON.parse(count.dataset.shown), shown) : "";
       history.replaceState(null, "", wanted ? "#entity=" + wanted : window.location.pathname + window.location.search);
     }
     select.addEventListener("change", apply);

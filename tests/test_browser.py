@@ -1,6 +1,7 @@
 """A real Chromium opens the built site from disk (file://) and follows a citation from the timeline."""
 import json
 import os
+import re
 import shutil
 
 import pytest
@@ -97,7 +98,7 @@ def test_search_from_disk_finds_lavrov_and_follows_to_the_paragraph(seed_site, p
     page.press("#site-search", "Enter")
     first = page.locator("#search-results li").first
     first.wait_for()
-    assert page.locator("#search-status").inner_text() == "1 paragraphe(s) trouvé(s)"
+    assert page.locator("#search-status").inner_text() == "1 paragraphe trouvé"  # its plural form: below
     assert first.locator("mark").inner_text() == "Lavrov"
     first.locator("a").click()
     page.wait_for_url("**/pour-l-independance-et-la-justice.html#2025-07")
@@ -113,6 +114,12 @@ def test_search_folds_accents_case_and_apostrophes(seed_site, page):
         page.wait_for_timeout(200)
         counts[query] = page.locator("#search-results li").count()
     assert counts["coree"] == counts["CORÉE"] == counts["Corée"] > 5
+    page.fill("#search-query", "Corée")
+    page.wait_for_function("() => /paragraphes/.test(document.getElementById('search-status').textContent)")
+    found = re.fullmatch(r"(\d+) paragraphes trouvés", page.locator("#search-status").inner_text())
+    assert found and int(found.group(1)) >= counts["Corée"]  # all of them, of which the first ten are shown
+    page.fill("#search-query", "zzzz")
+    page.wait_for_function("() => /Aucun/.test(document.getElementById('search-status').textContent)")
     assert counts["assemblee"] == counts["l’Assemblée"] == counts["l'assemblée"] == 1
     assert counts["dialo"] == 1  # the last word is matched as a prefix while typing
     assert counts["zzzz"] == 0
@@ -138,8 +145,11 @@ def test_timeline_filter_by_entity(seed_site, page):
     page.select_option("#filter-entity", "xi-jinping")
     visible = page.locator(".timeline-event:visible")
     assert visible.count() == 1 and "4 septembre 2025" in visible.inner_text()
-    assert page.locator("#filter-count").inner_text() == "1 événement(s) affiché(s)"
+    assert page.locator("#filter-count").inner_text() == "1 événement affiché"
     assert page.url.endswith("#entity=xi-jinping")
+    page.select_option("#filter-entity", "kim-jong-un")
+    shown = page.locator(".timeline-event:visible").count()
+    assert shown > 1 and page.locator("#filter-count").inner_text() == f"{shown} événements affichés"
     page.select_option("#filter-entity", "")
     assert page.locator(".timeline-event:visible").count() == total
 

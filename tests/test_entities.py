@@ -46,7 +46,7 @@ def test_entity_pages_and_index(seed_site):
     assert f'href="../{DOC}.html#2025-07"><time datetime="2025-07">juillet 2025</time>' in page
     index = (seed_site / "entities/index.html").read_text(encoding="utf-8")
     assert index.index("Personnes") < index.index("Pays") < index.index("Villes") < index.index("Partis")
-    assert 'href="../entities/kim-jong-un.html">Kim Jong Un</a> <span class="meta">13 mention(s)' in index
+    assert 'href="../entities/kim-jong-un.html">Kim Jong Un</a> <span class="meta">13 mentions' in index
 
 
 def test_names_are_linked_in_the_text_which_stays_unchanged(seed_site):
