@@ -30,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", dest="base_url", help="public address of the published site, for citations")
     b.add_argument("--strict", action="store_const", const=True,
                    help="treat every warning as a failure: the previous site stays in place")
+    b.add_argument("--no-search", dest="search", action="store_const", const=False,
+                   help="leave out the full-text search: its page, the box on every page and its index")
     b.add_argument("--clean", action="store_true",
                    help="ignore the build cache and build everything again (the result is the same)")
     b.add_argument("--quiet", action="store_true", help="print only problems")
@@ -64,7 +66,8 @@ def load_settings(args):
         source=str(args.source.resolve()) if args.source else None,
         output=str(args.output.resolve()) if args.output else None,
         language=getattr(args, "language", None), title=getattr(args, "title", None),
-        base_url=getattr(args, "base_url", None), strict=getattr(args, "strict", None))
+        base_url=getattr(args, "base_url", None), strict=getattr(args, "strict", None),
+        search=getattr(args, "search", None))
     if not config.source_dir.is_dir():
         raise ConfigError(f"{config.source_dir}: no such source folder")
     return config

@@ -57,6 +57,8 @@ OPTIONS = {
     "media_marker": Option(str, "", "Wording of the marker where the original page had media; "
                                     "default: the interface's."),
     "strict": Option(bool, False, "Treat every warning as a failure (the previous site stays)."),
+    "search": Option(bool, True, "Publish the full-text search: its page, the box on every page and its index "
+                                 "(a quarter of the site); false leaves them out."),
 }
 
 
@@ -72,6 +74,7 @@ class Config:
     date_style: str = "long"
     media_marker: str = ""
     strict: bool = False
+    search: bool = True
     root: Path = Path(".")  # the folder annals.yaml is in; source and output are relative to it
 
     @property

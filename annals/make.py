@@ -88,14 +88,16 @@ def site_of(options: BuildOptions) -> Site:
     t = strings(options.language)
     return Site(title=options.title or t["archive"], language=options.language, description=options.description,
                 base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
-                date_style=options.date_style, media_marker=options.media_marker or t["media_gap"])
+                date_style=options.date_style, media_marker=options.media_marker or t["media_gap"],
+                search=options.search)
 
 
 def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, renderer: Renderer,
                 entries: dict, whole: WholeDocuments, problems: tuple, running: list,
                 progress: Progress) -> BuildReport:
     """Every file of the site into the staging tree: document pages on every core, then the search index
-    and the exports each in a process of their own while this one renders the index pages. The pages
+    (unless the site has no search) and the exports each in a process of their own while this one renders
+    the index pages. The pages
     listing documents are made from their summaries; the document pages, the search index and the exports
     from the `whole` documents."""
     archive, site = renderer.archive, renderer.site
@@ -104,12 +106,8 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
                                  {d.path: digest(page_inputs, entries[d.source.name].digest, d.path,
                                                  renderer.segments_of(d.path)) for d in archive.documents}, progress)
     progress("index pages, search index and exports", 0, 1)
-    digests = {name: e.digest for name, e in entries.items()}
-    blocks = plan_blocks(archive, digests)
-    known = {b.key: cache.fragments.get(SEARCH_MEMO + b.key) for b in blocks}
-    search = Background(lambda: write_search_index(staging, archive, blocks, digests, known, cache.reopen,
-                                                   whole, os.getpid()), options.workers)
-    running.append(search)
+    search = _start_search_index(options, cache, staging, archive, entries, whole) if site.search else None
+    running += [search] if search else []
     line_keys = {d.source.name: digest(entries[d.source.name].digest, d.path) for d in archive.documents}
     exports = Background(lambda: write_exports(staging, archive, renderer.entities, line_keys, cache.reopen, whole),
                          options.workers)
@@ -125,15 +123,27 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
         staging.write([Output(f"static/{relative}", path.read_bytes())])
     for document in archive.documents:
         staging.copy(options.source / document.source.name, source_copy_path(document), document.source.sha256)
-    outcome, learned = search.result()
-    staging.adopt(outcome)
-    for key, summary in learned.items():
-        cache.fragments[SEARCH_MEMO + key] = summary
+    if search:
+        outcome, learned = search.result()
+        staging.adopt(outcome)
+        for key, summary in learned.items():
+            cache.fragments[SEARCH_MEMO + key] = summary
     staging.adopt(exports.result())
     progress("writing", 0, 1)
     check_source_copies(archive.documents, staging.produced)
     staging.write([Output(MANIFEST, pieces=in_chunks(manifest(staging.produced)))])
     return report
+
+
+def _start_search_index(options: BuildOptions, cache: BuildCache, staging: Staging, archive, entries: dict,
+                        whole: WholeDocuments) -> Background:
+    """The search index, written by a process of its own (`write_search_index`) from the blocks the
+    archive's documents fall in; `result()` gives what it wrote and the summaries of the blocks it made."""
+    digests = {name: e.digest for name, e in entries.items()}
+    blocks = plan_blocks(archive, digests)
+    known = {b.key: cache.fragments.get(SEARCH_MEMO + b.key) for b in blocks}
+    return Background(lambda: write_search_index(staging, archive, blocks, digests, known, cache.reopen, whole,
+                                                 os.getpid()), options.workers)
 
 
 def _load(options: BuildOptions, cache: BuildCache, plan: Plan, gazetteer: tuple,

@@ -40,6 +40,7 @@ class BuildOptions:
     media_marker: str = ""
     theme_root: Path | None = None  # folder whose templates/ and static/ override the default theme
     strict: bool = False  # any warning fails the build and leaves the previous site
+    search: bool = True  # the full-text search: its page, the box on every page, its index
     workers: int = 0  # processes for reading and rendering documents; 0: one per core
 
     @property
@@ -52,7 +53,7 @@ class BuildOptions:
                    title=config.title, description=config.description, base_url=config.base_url,
                    entities=config.entities_path,
                    date_style=config.date_style, media_marker=config.media_marker, theme_root=config.root,
-                   strict=config.strict)
+                   strict=config.strict, search=config.search)
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def settings_digest(options: BuildOptions) -> str:
     gazetteer — a page's key holds the entities the page shows — nor what only decides whether or how a
     build is published: `strict`, the build date of the feed, the problems found.)"""
     return digest(code_version(), options.language, options.title, options.description, options.base_url,
-                  options.date_style, options.media_marker)
+                  options.date_style, options.media_marker, options.search)
 
 
 def theme_digest(options: BuildOptions) -> str:

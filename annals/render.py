@@ -35,6 +35,7 @@ class Site:
     base_url: str = ""  # ends with "/"; empty when the public address is not configured
     date_style: str = "long"
     media_marker: str = ""
+    search: bool = True  # the search page and the box on every page
 
 
 def environment(template_dirs: list[Path], site: Site, compiled: BytecodeCache | None = None) -> Environment:
@@ -371,7 +372,8 @@ class Renderer:
         yield self.home()
         yield self.timeline()
         yield self.not_found()
-        yield self.search_page()
+        if self.site.search:
+            yield self.search_page()
         yield from self.year_pages()
         yield from self.entity_pages()
         yield from self.sections()

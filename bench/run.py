@@ -4,8 +4,10 @@ usage: python bench/run.py [--sizes 1000 10000 30000] [--anchors] [--work DIR]
 
 For each size it writes a corpus with ../shared/bench/make_corpus.py (and its Markdown twin for the other
 tools), then times `annals build` as a separate process: a cold build into an empty folder, a rebuild with
-nothing changed, and rebuilds after editing, adding and deleting one document. Each row gives wall and CPU
-seconds, documents per second, the peak memory (RSS) of the largest process, and the size of the site.
+nothing changed, and rebuilds after editing, adding and deleting one document, then a cold build without
+the search index (`--no-search`: for the goal on the core pages, though it still writes every other data
+file and the verbatim copies). Each row gives wall and CPU seconds, documents per second, the peak memory
+(RSS) of the largest process, and the size of the site.
 With --anchors the same Markdown corpus is built by ../shared/bench/anchors.sh in the same run (MkDocs only
 up to 2,000 documents: beyond that it takes many minutes), each tool's time is given as a ratio, and the
 goals of issue 5 are checked against these figures (Hugo is run once more under the same timer as Annals
@@ -44,17 +46,23 @@ def folder_size(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1024 / 1024
 
 
-def annals_build(source: Path, output: Path) -> dict:
-    command = [sys.executable, "-m", "annals", "build", "--quiet", "--source", str(source), "--output", str(output)]
+def annals_build(source: Path, output: Path, *flags: str) -> dict:
+    command = [sys.executable, "-m", "annals", "build", "--quiet", "--source", str(source), "--output", str(output),
+               *flags]
     return run_timed(command, cwd=REPO)
+
+
+def cold(output: Path) -> Path:
+    """`output` with no site and no build cache beside it."""
+    for stale in (output, output.parent / f".{output.name}.annals-cache"):
+        if stale.exists():
+            shutil.rmtree(stale)
+    return output
 
 
 def scenarios(source: Path, output: Path) -> list[tuple[str, dict]]:
     """Cold build, then the rebuilds an archivist makes after each batch."""
-    for stale in (output, output.parent / f".{output.name}.annals-cache"):  # cold: no site, no cache
-        if stale.exists():
-            shutil.rmtree(stale)
-    rows = [("cold build", annals_build(source, output))]
+    rows = [("cold build", annals_build(source, cold(output)))]
     rows.append(("no-op rebuild", annals_build(source, output)))
     first = sorted(source.glob("*.txt"))[0]
     original = first.read_bytes()
@@ -67,6 +75,9 @@ def scenarios(source: Path, output: Path) -> list[tuple[str, dict]]:
     rows.append(("add one document", annals_build(source, output)))
     added.unlink()
     rows.append(("delete one document", annals_build(source, output)))
+    core = cold(output.with_name(f"{output.name}-core"))
+    rows.append(("cold build without search", annals_build(source, core, "--no-search")))
+    shutil.rmtree(core)
     return rows
 
 
@@ -89,6 +100,7 @@ def anchors(markdown: Path, work: Path, size: int) -> dict[str, dict]:
 
 GOALS = [  # (goal, Annals row, compared with, the most the ratio may be)
     ("cold build, everything published ÷ Hugo", "cold build", "hugo", 1.5),
+    ("cold build of the core pages ÷ Hugo (measured without search)", "cold build without search", "hugo", 1.0),
     ("cold build ÷ Pelican (at least 10× faster)", "cold build", "pelican", 0.1),
     ("no-op rebuild ÷ Hugo's full build", "no-op rebuild", "hugo", 0.15),
     ("rebuild after editing one ÷ Hugo's full build", "edit one document", "hugo", 0.15),

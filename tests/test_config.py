@@ -5,6 +5,7 @@ import pytest
 from annals.check import check_links_and_anchors
 from annals.cli import main
 from annals.config import Config, ConfigError, load_config, reference
+from annals.linkcheck import check_links
 
 from conftest import NBSP
 
@@ -120,7 +121,8 @@ def test_new_archive_builds_and_checks_clean(tmp_path):
 
 def test_reference_lists_every_key():
     table = reference()
-    for key in ("title", "language", "base_url", "source", "output", "date_style", "media_marker", "strict"):
+    for key in ("title", "language", "base_url", "source", "output", "date_style", "media_marker", "strict",
+                "search"):
         assert f"`{key}`" in table
 
 
@@ -128,3 +130,24 @@ def test_the_gazetteer_path_comes_from_the_configuration(tmp_path):
     root = archive(tmp_path, "entities: noms.yaml\n", {"noms.yaml": "- name: Titre\n  kind: place\n"})
     assert main(["build", "--root", str(root)]) == 0
     assert (root / "site/entities/titre.html").is_file()
+
+
+def test_a_site_without_search_has_no_search_page_box_or_index_and_gets_them_back(tmp_path):
+    """`search: false` (or --no-search) leaves out the search page, the box on every page and the index;
+    the site is otherwise the same, and turning search on again gives what a clean build gives."""
+    root = archive(tmp_path, "search: false\n")
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    site = root / "site"
+    assert not (site / "search.html").exists() and not (site / "search").exists()
+    assert not any("site-search" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    assert check_links(site) == []
+    (root / "annals.yaml").write_text("search: true\n", encoding="utf-8")
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    assert (site / "search.html").is_file() and (site / "search/meta.js").is_file()
+    assert all("site-search" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    assert main(["build", "--root", str(root), "--quiet", "--no-search"]) == 0  # the flag wins over the file
+    assert not (site / "search.html").exists()
+    assert main(["build", "--root", str(root), "--quiet", "--output", str(tmp_path / "clean"), "--no-search",
+                 "--clean"]) == 0
+    assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == \
+        {p.relative_to(tmp_path / "clean"): p.read_bytes() for p in (tmp_path / "clean").rglob("*") if p.is_file()}

@@ -46,7 +46,7 @@ class Archive:
         self.theme = root / "theme"
         (self.theme / "templates").mkdir(parents=True)
         (self.theme / "static").mkdir()
-        self.settings = {"title": "", "base_url": "", "language": "fr", "date_style": "long"}
+        self.settings = {"title": "", "base_url": "", "language": "fr", "date_style": "long", "search": True}
         self.clock = time.time() - 10_000
         for path in self.source.iterdir():
             self.age(path)
@@ -99,9 +99,10 @@ def edit(archive: Archive, rng: random.Random, site: Path) -> str:
     elif kind == "static":
         archive.write("static/extra.css", f"p {{ margin: {rng.randint(1, 3)}em }}\n", archive.theme)
     elif kind == "setting":
-        key = rng.choice(["title", "base_url", "language", "date_style"])
+        key = rng.choice(["title", "base_url", "language", "date_style", "search"])
         archive.settings[key] = rng.choice({"title": ["", "Archives"], "base_url": ["", "https://example.org/a/"],
-                                            "language": ["fr", "en"], "date_style": ["long", "short"]}[key])
+                                            "language": ["fr", "en"], "date_style": ["long", "short"],
+                                            "search": [True, False]}[key])
     elif kind == "tamper" and site.exists():
         page = rng.choice(sorted(p for p in site.rglob("*.html")))
         page.write_bytes(page.read_bytes().replace(b"</main>", b"<p>edited by hand</p></main>"))
