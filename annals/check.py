@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .linkcheck import check_links, network_references
+from .pipeline import counted
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -26,7 +27,7 @@ class CheckResult:
     def summary(self) -> str:
         state = "ok" if self.passed else "FAILED"
         detail = f" — {self.note}" if self.note else ""
-        count = f" ({len(self.findings)} problems)" if self.findings else ""
+        count = f" ({counted(len(self.findings), 'problem')})" if self.findings else ""
         return f"[{state}] {self.name}{count}{detail}"
 
 
@@ -39,7 +40,7 @@ def check_site(site: Path, skip: set[str] = frozenset(), a11y_pages: int = 150) 
 def check_links_and_anchors(site: Path) -> CheckResult:
     broken = check_links(site)
     pages = sum(1 for _ in site.rglob("*.html"))
-    return CheckResult("links and anchors", not broken, tuple(map(str, broken)), f"{pages} pages")
+    return CheckResult("links and anchors", not broken, tuple(map(str, broken)), counted(pages, "page"))
 
 
 def check_network(site: Path) -> CheckResult:
@@ -76,7 +77,7 @@ def check_html(site: Path) -> CheckResult:
         line = message.get("lastLine", "")
         findings.append(f"{where}:{line}: {message.get('message', '')}")
     pages = sum(1 for _ in site.rglob("*.html"))
-    return CheckResult("valid HTML", not findings, tuple(findings), f"Nu Html Checker, {pages} pages")
+    return CheckResult("valid HTML", not findings, tuple(findings), f"Nu Html Checker, {counted(pages, 'page')}")
 
 
 def axe_script() -> Path | None:
@@ -130,4 +131,4 @@ def check_accessibility(site: Path, limit: int = 150) -> CheckResult:
                                     f"{violation['id']} — {violation['help']} ({targets})")
         browser.close()
     return CheckResult("accessibility (axe-core)", not findings, tuple(findings),
-                       f"WCAG rules, serious and critical fail; {len(pages)} pages")
+                       f"WCAG rules, serious and critical fail; {counted(len(pages), 'page')}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import ConfigError, load_config
-from .pipeline import BuildOptions, SourceChanged, TemplateFailed, build
+from .pipeline import BuildOptions, SourceChanged, TemplateFailed, build, counted
 from .progress import TerminalProgress
 from .write import UnsafeOutput
 
@@ -107,7 +107,7 @@ def run_build(args) -> int:
     for problem in shown:
         print(problem, file=sys.stderr)
     if len(shown) < len(report.problems):
-        print(f"annals: {len(report.problems) - len(shown)} more warnings in "
+        print(f"annals: {counted(len(report.problems) - len(shown), 'more warning')} in "
               f"{config.output_dir / 'build-report.json'} (--verbose shows them all)", file=sys.stderr)
     if not args.quiet or report.problems:
         print(f"annals: {report.summary()} → {config.output_dir}")

@@ -82,8 +82,13 @@ class BuildReport:
 
     def summary(self) -> str:
         state = "built" if self.published else "not published"
-        return (f"{state}: {self.documents} documents, {self.events} events, {self.pages} pages; "
-                f"{len(self.skipped)} skipped, {len(self.warnings)} warnings")
+        return (f"{state}: {counted(self.documents, 'document')}, {counted(self.events, 'event')}, "
+                f"{counted(self.pages, 'page')}; {len(self.skipped)} skipped, {counted(len(self.warnings), 'warning')}")
+
+
+def counted(n: int, noun: str) -> str:
+    """"1 document", "2 documents": a count in the terminal's messages, which are in English."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _problem(problem: Problem) -> dict:

@@ -123,7 +123,7 @@ def test_build_py_builds_seeds_into_a_chosen_folder(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (output / "timeline.html").is_file()
-    assert "1 documents, 13 events" in result.stdout
+    assert "1 document, 13 events, 41 pages; 0 skipped, 0 warnings" in result.stdout
 
 
 def test_builds_agree_across_paths_clocks_and_locales(tmp_path):
