@@ -97,9 +97,8 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
                 progress: Progress) -> BuildReport:
     """Every file of the site into the staging tree: document pages on every core, then the search index
     (unless the site has no search) and the exports each in a process of their own while this one renders
-    the index pages. The pages
-    listing documents are made from their summaries; the document pages, the search index and the exports
-    from the `whole` documents."""
+    the index pages. The pages listing documents are made from their summaries; the document pages, the
+    search index and the exports from the `whole` documents."""
     archive, site = renderer.archive, renderer.site
     page_inputs = digest(renderer.settings_digest, renderer.templates_of("document.html"), renderer.menu_years)
     pages = write_document_pages(renderer, staging, whole, options.workers,
