@@ -34,9 +34,10 @@ class LanguagePatterns:
         if len(lowered) != len(text):  # a few letters change length in lower case ("İ"): no shortcut
             yield from self.pattern.finditer(text)
             return
+        present = tuple(name for name in self.triggers if name in lowered)  # most paragraphs name one or none
         start = 0
         while True:
-            trigger = self._next_trigger(text, lowered, start)
+            trigger = self._next_trigger(text, lowered, start, present)
             if trigger < 0:
                 return
             low, high = max(start, trigger - WINDOW_BEFORE), trigger + WINDOW_AFTER
@@ -58,10 +59,12 @@ class LanguagePatterns:
             return end
         return trigger + 1
 
-    def _next_trigger(self, text: str, lowered: str, start: int) -> int:
+    @staticmethod
+    def _next_trigger(text: str, lowered: str, start: int, names: tuple) -> int:
+        """The position of the first digit or month name (of `names`, those the text holds) from `start`."""
         digit = DIGIT.search(text, start)
         best = digit.start() if digit else -1
-        for name in self.triggers:
+        for name in names:
             found = lowered.find(name, start, best if best >= 0 else len(lowered))
             if found >= 0:
                 best = found
