@@ -35,7 +35,7 @@ class DocumentLines:
 def document_lines(document: Document, events: tuple[Event, ...], source_copy: str) -> DocumentLines:
     """Encode a document's items (`document`: the whole document, whose events carry only excerpts of
     its paragraphs; `source_copy`: where the site keeps the verbatim copy of its source)."""
-    paragraph_text = {b.number: b.text for b in document.dated}
+    paragraph_text = document.dated_text
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     lines = []

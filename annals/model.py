@@ -134,6 +134,11 @@ class Document:
         return tuple(b for b in self.blocks if b.kind == PARAGRAPH and b.dates)
 
     @property
+    def dated_text(self) -> dict[int, str]:
+        """The whole text of each dated paragraph, by number (what an event carries is an excerpt)."""
+        return {b.number: b.text for b in self.dated}
+
+    @property
     def lead(self) -> str:
         """The start of the first paragraph, for the feed."""
         return next((b.text for b in self.blocks if b.kind == PARAGRAPH), "")[:LEAD]

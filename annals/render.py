@@ -425,7 +425,7 @@ def json_ld(document: Document, events, site: Site) -> Markup:
     Source text goes through json.dumps and then "<", ">" and "&" become \\u escapes, so nothing in it can
     close the script element; the block is data, never run (and the CSP forbids inline script anyway).
     """
-    paragraph_text = {b.number: b.text for b in document.dated}
+    paragraph_text = document.dated_text
     data = {"@context": "https://schema.org", "@type": "Article", "headline": document.title,
             "inLanguage": document.language, "articleSection": document.section or None,
             "url": (site.base_url + document.path) if site.base_url else None,
