@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import TemplateError
 
 from . import theme
-from .cache import BuildCache, SourceEntry, digest
+from .cache import BuildCache, SourceEntry, code_version, digest
 from .entities import Matcher, index_entities, paragraph_cuts, read_gazetteer
 from .fixity import MANIFEST, manifest
 from .i18n import strings
@@ -107,7 +107,10 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     progress("index pages, search index and exports", 0, 1)
     search = _start_search_index(options, cache, staging, archive, entries, whole) if site.search else None
     running += [search] if search else []
-    line_keys = {d.source.name: digest(entries[d.source.name].digest, d.path) for d in archive.documents}
+    # What a document's lines in the data files are made from: the document, its page path, and the code
+    # that encodes them (a new Annals writes new fields).
+    version = code_version()
+    line_keys = {d.source.name: digest(version, entries[d.source.name].digest, d.path) for d in archive.documents}
     exports = Background(lambda: write_exports(staging, archive, renderer.entities, line_keys, cache.reopen, whole),
                          options.workers)
     running.append(exports)

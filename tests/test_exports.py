@@ -107,3 +107,26 @@ def test_data_files_follow_the_archives_order(tmp_path, make_sources):
     documents = json.loads((tmp_path / "site" / "documents.json").read_text(encoding="utf-8"))
     assert [d["url"] for d in documents] == [d.path for d in archive.documents]
     assert [e.date for e in archive.events][:4] == ["2024"] * 4 and len({e.document_path for e in archive.events}) == 4
+
+
+def test_a_new_version_of_annals_encodes_the_data_files_again(tmp_path, make_sources, monkeypatch):
+    # The lines of events.json were kept by the document and its path alone: after an upgrade that adds a
+    # field, a rebuild published the old lines (seen when events gained "edtf").
+    import annals.exports as exports
+    import annals.make as make
+    from conftest import NBSP, build_sources
+
+    root = make_sources({"a.txt": "Titre\n" + NBSP + "Le 19 juin 2024, une date.\n"})
+    output = tmp_path / "site"
+    build_sources(root, output)
+    encode = exports.document_lines
+
+    def with_a_new_field(document, events, source_copy):
+        lines = encode(document, events, source_copy)
+        renamed = tuple((date, number, item.replace(b'"date"', b'"day"'), row) for date, number, item, row in lines.events)
+        return exports.DocumentLines(lines.path, lines.document, renamed)
+
+    monkeypatch.setattr(make, "document_lines", with_a_new_field)
+    monkeypatch.setattr(make, "code_version", lambda: "a newer Annals")
+    build_sources(root, output)
+    assert '"day": "2024-06-19"' in (output / "events.json").read_text(encoding="utf-8")
