@@ -29,6 +29,7 @@ CHUNK_DOCUMENTS = 4  # documents per text chunk: each result loads at most one s
 BLOCK_DOCUMENTS = 2048  # documents per block of the index, at most on average
 BLOCK_STRIDE = 65536  # numbers of documents in block b start at b × BLOCK_STRIDE
 TOKEN = re.compile(r"\w+")
+WORD_TOKEN = re.compile(r"\w\w+")  # the tokens `terms` keeps: two characters or more
 STOPWORDS = frozenset("""
     au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme mes moi mon
     ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous
@@ -57,11 +58,18 @@ def document_terms(document: Document) -> str:
     for "accord" once in paragraph 2, "paix" once in paragraph 2 and three times in paragraph 5. After a
     term come the (paragraph, count) pairs of its postings as the index writes them, each pair after the
     first preceded by 0 (the step to the same document): a block's shard lists them as they are."""
+    paragraphs = [b for b in document.blocks if b.kind == PARAGRAPH]
+    # Folded in one call for the whole document (a separator no text holds keeps the paragraphs apart):
+    # the same words as `terms` gives paragraph by paragraph, for a fifth of the time.
+    folded = fold("\x00".join(b.text for b in paragraphs)).split("\x00")
     postings: dict[str, list[str]] = {}
-    for block in document.blocks:
-        if block.kind == PARAGRAPH:
-            for term, count in Counter(terms(block.text)).items():
-                postings.setdefault(term, []).append(f"{block.number},{count}")
+    for block, text in zip(paragraphs, folded):
+        counts = Counter(WORD_TOKEN.findall(text))
+        for stopword in STOPWORDS.intersection(counts):
+            del counts[stopword]
+        number = block.number
+        for term, count in counts.items():
+            postings.setdefault(term, []).append(f"{number},{count}")
     return " ".join(f"{term} {',0,'.join(pairs)}" for term, pairs in postings.items())
 
 
