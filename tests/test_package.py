@@ -20,7 +20,7 @@ THEME = [("templates", "annals/templates"), ("static", "annals/static"), ("annal
 def tracked_files(folder: str) -> list[str]:
     """The files of `folder` that a release is made of (git's list, else every file but caches)."""
     try:
-        listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "--", folder], capture_output=True,
+        listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "--cached", "--others", "--exclude-standard", "--", folder], capture_output=True,
                                 text=True, check=True).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         listed = [p.relative_to(REPO).as_posix() for p in (REPO / folder).rglob("*") if p.is_file()]
