@@ -64,12 +64,10 @@ def document_terms(document: Document) -> str:
     folded = fold("\x00".join(b.text for b in paragraphs)).split("\x00")
     postings: dict[str, list[str]] = {}
     for block, text in zip(paragraphs, folded):
-        counts = Counter(WORD_TOKEN.findall(text))
-        for stopword in STOPWORDS.intersection(counts):
-            del counts[stopword]
         number = block.number
-        for term, count in counts.items():
-            postings.setdefault(term, []).append(f"{number},{count}")
+        for term, count in Counter(WORD_TOKEN.findall(text)).items():
+            if term not in STOPWORDS:
+                postings.setdefault(term, []).append(f"{number},{count}")
     return " ".join(f"{term} {',0,'.join(pairs)}" for term, pairs in postings.items())
 
 
