@@ -35,7 +35,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--clean", action="store_true",
                    help="ignore the build cache and build everything again (the result is the same)")
     b.add_argument("--quiet", action="store_true", help="print only problems")
-    b.add_argument("--verbose", action="store_true", help="print every warning, not only the first ones")
+    b.add_argument("--verbose", action="store_true",
+                   help="print every warning, not only the first ones, the date report (each date read, how "
+                        "its year was chosen, each one refused) and the time of each stage")
 
     s = commands.add_parser("serve", help="build, preview on localhost, rebuild and reload on every change")
     for flag in ("--root", "--source", "--output"):
@@ -103,6 +105,11 @@ def run_build(args) -> int:
         return EXIT_FAILED
     finally:
         progress.close()
+    if args.verbose:
+        from .datereport import report_lines
+
+        for line in report_lines(list(report.dates)):
+            print(line)
     shown = report.problems if args.verbose else report.skipped + report.warnings[:MAX_WARNINGS_SHOWN]
     for problem in shown:
         print(problem, file=sys.stderr)

@@ -41,6 +41,7 @@ def document_lines(document: Document, events: tuple[Event, ...], source_copy: s
     lines = []
     for e in events:
         item = {"date": e.date, "precision": e.precision, "document": document.id, "url": e.url,
+                "edtf": e.edtf, "end": e.end or None, "approximate": e.approximate, "how": e.how,
                 "anchor": e.anchor, "paragraph": e.paragraph, "expression": e.expression,
                 "year_inferred": e.year_inferred, "other_dates": [d.iso for d in e.other_dates],
                 "text": paragraph_text[e.paragraph]}
@@ -53,10 +54,19 @@ def document_lines(document: Document, events: tuple[Event, ...], source_copy: s
             "subsection": document.subsection, "url": document.path, "source": document.source.name,
             "source_copy": source_copy, "sha256": document.source.sha256, "encoding": document.source.encoding,
             "language": document.language, "paragraphs": document.paragraph_count, "events": len(events),
+            "date": reference_data(document.reference),
             "provenance": {"url": document.provenance.url, "retrieved": document.provenance.retrieved,
                            "publisher": document.provenance.publisher,
                            "published": document.provenance.published}}
     return DocumentLines(document.path, json.dumps(item, ensure_ascii=False).encode("utf-8"), tuple(lines))
+
+
+def reference_data(reference) -> dict | None:
+    """A document's own date as the data files give it: {"date", "precision", "from"}, or null."""
+    if reference is None:
+        return None
+    return {"date": reference.iso, "precision": reference.precision, "from": reference.source,
+            "expression": reference.expression or None}
 
 
 def export_files(store, entities: EntityIndex) -> list[Output]:

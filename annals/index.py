@@ -115,7 +115,8 @@ def document_events(document) -> list[Event]:
         events.append(Event(date=first.iso, precision=first.precision, anchor=anchor,
                             paragraph=block.number, excerpt=block.excerpt, document_path=document.path,
                             document_title=document.title, other_dates=tuple(others),
-                            expression=first.expression, year_inferred=first.year_inferred))
+                            expression=first.expression, how=first.how, end=first.end,
+                            approximate=first.approximate))
     return events
 
 

@@ -26,6 +26,7 @@ from .loader import load_document
 from .model import Document, Problem, Summary
 from .parallel import Background, abandoned, ordered_map
 from .pipeline import BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, source_date_epoch
+from .datereport import date_report
 from .exports import document_lines, dump_json, export_files
 from .render import Renderer, Site, source_copy_path, template_failure
 from .search import block_files, document_terms, meta_file, plan_blocks
@@ -116,7 +117,7 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     running.append(exports)
     pages = staging.write(renderer.index_pages()) + pages
     report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
-                         problems=problems)
+                         problems=problems, dates=tuple(date_report(archive.documents)))
     staging.write([Output("build-report.json", dump_json(report.as_data()))])
     if site.base_url:  # the feed and the sitemap need absolute addresses
         build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"

@@ -23,14 +23,56 @@ def record(cls):
     return cls
 
 
+# How a date's year (or whole value) was found: the words state it; an earlier date of the same
+# paragraph; the document's own date (its reference date); the nearest earlier date of a document that has
+# no date of its own; or counted from the document's date ("hier", "last month").
+STATED, PARAGRAPH_YEAR, DOCUMENT_YEAR, EARLIER_YEAR, RELATIVE = "stated", "paragraph", "document", "earlier", "relative"
+
+
 @record
 class DateMention:
     """A date stated in a paragraph, normalised to ISO and truncated to its precision."""
 
-    iso: str  # "2024-06-19", "2024-06" or "2024"
+    iso: str  # "2024-06-19", "2024-06" or "2024"; for a range, its start
     precision: str  # "day" | "month" | "year"
     expression: str  # the words as written in the source
-    year_inferred: bool = False  # the year came from an earlier date in the document
+    how: str = STATED  # where its year came from: STATED, PARAGRAPH_YEAR, DOCUMENT_YEAR, EARLIER_YEAR, RELATIVE
+    end: str = ""  # the last day, month or year of a range ("du 6 au 8 avril"), at the same precision
+    approximate: bool = False  # "mi-décembre", "early 2019", "fin 2018"
+
+    @property
+    def year_inferred(self) -> bool:
+        """The year is not written in the expression itself."""
+        return self.how != STATED
+
+    @property
+    def edtf(self) -> str:
+        return edtf(self.iso, self.end, self.approximate)
+
+
+def edtf(iso: str, end: str = "", approximate: bool = False) -> str:
+    """The Extended Date/Time Format (ISO 8601-2) value: "2024-06-19", "2018-12~", "2024-04-06/2024-04-08"."""
+    mark = "~" if approximate else ""
+    return f"{iso}{mark}/{end}{mark}" if end else f"{iso}{mark}"
+
+
+@record
+class ReferenceDate:
+    """The date a document is written from, that yearless and relative dates are read against."""
+
+    iso: str  # "2013-02-02", "2013-02" or "2013"
+    precision: str
+    source: str  # "published" (its metadata), "title" or "dateline" (stated at the start of its text)
+    expression: str = ""  # the words it was read from, when it was read from the text
+
+
+@record
+class RefusedDate:
+    """An expression that looks like a date but was not read as one, and why: for the date report."""
+
+    line: int
+    expression: str
+    reason: str
 
 
 @record
@@ -119,6 +161,8 @@ class Document:
     provenance: Provenance = field(default_factory=Provenance)
     slug: str = ""  # the page name its title asks for (the indexer makes it unique); set by the loader
     path: str = ""  # output path of the document page, e.g. "section/sub/title.html"
+    reference: ReferenceDate | None = None  # the document's own date, if it has one
+    refused: tuple[RefusedDate, ...] = ()  # date-like expressions not read as dates
 
     @property
     def paragraphs(self) -> tuple[Block, ...]:
@@ -174,12 +218,15 @@ class Summary:
     path: str
     dated: tuple[DatedParagraph, ...]  # the paragraphs that state dates, as lists of events need them
     paragraph_count: int
+    reference: ReferenceDate | None = None
+    refused: tuple[RefusedDate, ...] = ()
 
     @classmethod
     def of(cls, document: Document) -> "Summary":
         return cls(document.title, document.section, document.subsection, document.language, document.source,
                    document.provenance, document.slug, document.path,
-                   tuple(DatedParagraph.of(b) for b in document.dated), document.paragraph_count)
+                   tuple(DatedParagraph.of(b) for b in document.dated), document.paragraph_count,
+                   document.reference, document.refused)
 
     @property
     def id(self) -> str:
@@ -199,7 +246,17 @@ class Event:
     document_title: str = ""
     other_dates: tuple[DateMention, ...] = ()
     expression: str = ""
-    year_inferred: bool = False
+    how: str = STATED  # as DateMention.how
+    end: str = ""
+    approximate: bool = False
+
+    @property
+    def year_inferred(self) -> bool:
+        return self.how != STATED
+
+    @property
+    def edtf(self) -> str:
+        return edtf(self.date, self.end, self.approximate)
 
     @property
     def url(self) -> str:

@@ -63,6 +63,7 @@ class BuildReport:
     pages: int
     problems: tuple[Problem, ...] = field(default=())
     published: bool = False
+    dates: tuple = ()  # the date report (datereport.date_report): per document, each date read or refused
 
     @property
     def skipped(self) -> tuple[Problem, ...]:
@@ -78,6 +79,7 @@ class BuildReport:
             "documents": self.documents, "events": self.events, "pages": self.pages,
             "skipped": [_problem(p) for p in self.skipped],
             "warnings": [_problem(p) for p in self.warnings],
+            "dates": list(self.dates),
         }
 
     def summary(self) -> str:

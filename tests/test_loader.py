@@ -192,3 +192,39 @@ def test_nul_bytes_anywhere_mean_a_binary_file(make_sources):
     root = make_sources({"n.txt": ("T\n" + "x" * 10000).encode() + b"\x00"})
     document, problems = load_document(root / "n.txt", "n.txt")
     assert document is None and "binary" in problems[0].message
+
+
+def test_a_document_dated_by_its_title_reads_its_dates_against_it(tmp_path, make_sources):
+    import json
+
+    from annals.cli import main
+
+    root = make_sources({"seance.txt": "/ Assemblée - Séances\nDeuxième séance du samedi 2 février 2013\n"
+                                       + NBSP + "Le vote du texte est prévu le 12 février, après la navette.\n"
+                                       + NBSP + "Hier, la commission a siégé jusqu'à 16H30.\n"
+                                       + NBSP + "L'amendement n° 4815 à l'article 433-21 est retiré.\n"})
+    output = tmp_path / "site"
+    assert main(["build", "--source", str(root), "--output", str(output), "--quiet"]) == 0
+    events = json.loads((output / "events.json").read_text(encoding="utf-8"))
+    assert [(e["date"], e["edtf"], e["how"]) for e in events] == [("2013-02-01", "2013-02-01", "relative"),
+                                                                  ("2013-02-12", "2013-02-12", "document")]
+    (document,) = json.loads((output / "documents.json").read_text(encoding="utf-8"))
+    assert document["date"] == {"date": "2013-02-02", "precision": "day", "from": "title",
+                                "expression": "samedi 2 février 2013"}
+    page = (output / document["url"]).read_text(encoding="utf-8")
+    assert "Date du document :" in page and "2 février 2013" in page and "d’après le titre" in page
+    assert "compté depuis la date du document" in page and "année tirée de la date du document" in page
+    (entry,) = json.loads((output / "build-report.json").read_text(encoding="utf-8"))["dates"]
+    assert [(r["expression"], r["edtf"], r["how"]) for r in entry["read"]] == [
+        ("12 février", "2013-02-12", "document"), ("Hier", "2013-02-01", "relative")]
+
+
+def test_verbose_prints_the_date_report(tmp_path, make_sources, capsys):
+    from annals.cli import main
+
+    root = make_sources({"a.txt": "Titre\n" + NBSP + "Le 19 juin 2024, puis hier, sans date du document.\n"})
+    assert main(["build", "--source", str(root), "--output", str(tmp_path / "site"), "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert "a.txt: no date of its own" in out
+    assert "'19 juin 2024' → 2024-06-19 (stated)" in out
+    assert "'hier' refused: relative to a date the document does not give" in out

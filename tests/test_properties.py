@@ -84,14 +84,19 @@ def _first(text: str) -> int:
 
 spaced = st.lists(st.sampled_from(["le", "1er", "19", "3", "31", "juin", "Juin", "AOÛT", "aout", "septembre", "mois",
                                    "au", "de", "d'", "d’", "2024", "1789", "En", "en", "depuis", "l'an", "June", "May",
-                                   "may", "of", "the", "3rd", "2025-02-28", "8e", "x", "İ", ",", "."]),
+                                   "may", "of", "the", "3rd", "2025-02-28", "8e", "x", "İ", ",", ".",
+                                   "du", "les", "et", "mi-", "début", "fin", "dernier", "prochain", "mardi",
+                                   "samedi", "hier", "l'année", "dernière", "la", "semaine", "on", "Tuesday",
+                                   "last", "next", "year", "Juche", "113", "(2024)", "entre", "from", "to",
+                                   "New", "Year's", "Day", "il", "y", "a", "ans", "ago", "été", "l'automne",
+                                   "03/09/2025", "Sept.", "janv.", "2019-2023", "new"]),
                   max_size=30).flatmap(lambda words: st.lists(st.sampled_from([" ", "  ", "\u00a0", "\t", ""]),
                                                               min_size=len(words), max_size=len(words))
                                        .map(lambda gaps: "".join(w + g for w, g in zip(words, gaps))))
 
 
 @given(spaced)
-@settings(max_examples=500)
+@settings(max_examples=1500)
 def test_windowed_search_finds_exactly_what_a_full_scan_finds(text):
     from annals.dates.patterns import patterns_for
     for language in ("fr", "en", "de"):

@@ -1,107 +1,102 @@
-"""Date expressions in text → DateMention values with their precision, year carried from context."""
+"""Date expressions in text → DateMention values with their precision, read against the document's date."""
 from __future__ import annotations
 
-import datetime
 import re
+import datetime
 from dataclasses import dataclass
 
-from ..model import DateMention
-from ..folding import fold
+from ..model import STATED, DateMention, ReferenceDate
 from .patterns import patterns_for
-
-# Years an archive of modern articles can state; outside this range a four-digit number is reported.
-MIN_YEAR, MAX_YEAR = 1000, 2999
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """A date-like expression that is not a real date ("30 février 2024"), to be reported."""
-
-    expression: str
-    reason: str
+from .reading import MAX_YEAR, MIN_YEAR, Context, Rejected, read  # noqa: F401 — this package's interface
 
 
 @dataclass(frozen=True)
 class Found:
-    """The dates a text states, in order; what was rejected; the year in force after the text."""
+    """The dates a text states, in order; what was rejected; doubts about dates kept (a weekday that is
+    not the date's); the year in force after the text (for a document without a date of its own)."""
 
     mentions: tuple[DateMention, ...]
     rejected: tuple[Rejected, ...]
     year: int | None
+    doubts: tuple[Rejected, ...] = ()
 
 
-def _group(match: re.Match, name: str) -> str | None:
-    """The first non-empty group called `name` or `name_N` (patterns repeat group names per shape)."""
-    for key, value in match.groupdict().items():
-        if value is not None and (key == name or key.startswith(name + "_")):
-            return value
+def find_dates(text: str, language: str = "fr", year: int | None = None,
+               reference: ReferenceDate | None = None) -> Found:
+    """Every date `text` (a paragraph) states, in order of appearance.
+
+    A date without a year takes the year stated by an earlier date of the same text; else, when the
+    document has a date of its own (`reference`), the year that puts it nearest that date (at most two
+    months after it); else `year`, the year in force from the nearest earlier date of the document.
+    Relative dates ("hier", "last week") are counted from `reference` and refused without one.
+    """
+    return find_document_dates([text], language, year, reference)[0]
+
+
+# What separates a document's texts when they are read in one pass: no date shape reaches across it.
+SEPARATOR = "\x00"
+
+
+def find_document_dates(texts: list[str], language: str = "fr", year: int | None = None,
+                        reference: ReferenceDate | None = None) -> list[Found]:
+    """`find_dates` for each of a document's texts (its paragraphs and headings, in order), in one pass
+    over the whole document: the year in force goes from one text to the next."""
+    patterns = patterns_for(language)
+    joined = SEPARATOR.join(texts)
+    starts, position = [], 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + len(SEPARATOR)
+    found = [([], [], []) for _ in texts]
+    index, paragraph_year, years = 0, None, []
+    for match in patterns.finditer(joined):
+        while index + 1 < len(texts) and match.start() >= starts[index + 1]:
+            years.append(year)
+            index, paragraph_year = index + 1, None
+        mentions, rejected, doubts = found[index]
+        result = read(match, patterns, Context(reference, paragraph_year, year), joined)
+        if isinstance(result, tuple):
+            result, doubt = result
+            doubts.append(doubt)
+        if isinstance(result, Rejected):
+            rejected.append(result)
+            continue
+        mentions.append(result)
+        if result.how == STATED:
+            paragraph_year = int((result.end or result.iso)[:4])
+        year = int((result.end or result.iso)[:4])
+    years += [year] * (len(texts) - len(years))
+    return [Found(tuple(m), tuple(r), y, tuple(d)) for (m, r, d), y in zip(found, years)]
+
+
+PUBLISHED = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# A dateline: a place name and a comma opening the first paragraph ("PARIS, 12 mars 2019 (AFP) -",
+# "Pyongyang, May 14 (KCNA) --").
+DATELINE = re.compile(r"\s*[^\W\d_][\w'’.\- ]{0,40},\s*$")
+
+
+def reference_date(published: str, title: str, first_paragraph: str, language: str) -> ReferenceDate | None:
+    """The date a document is written from: its `published` metadata; else a date (day or month) stated
+    in its title; else a dated dateline opening its first paragraph; else none."""
+    stated = PUBLISHED.match(published or "")
+    if stated and _exists(*stated.groups()):
+        iso = "-".join(part for part in stated.groups() if part)
+        return ReferenceDate(iso, ("year", "month", "day")[len(iso.split("-")) - 1], "published")
+    for mention in find_dates(title, language).mentions:
+        if mention.how == STATED and mention.precision in ("day", "month") and not mention.end:
+            return ReferenceDate(mention.iso, mention.precision, "title", mention.expression)
+    first = next(iter(patterns_for(language).finditer(first_paragraph)), None)
+    if first is not None and DATELINE.match(first_paragraph[:first.start()]):
+        found = find_dates(first_paragraph[:first.end()], language)
+        mention = found.mentions[0] if found.mentions else None
+        if mention and mention.how == STATED and mention.precision == "day":
+            return ReferenceDate(mention.iso, "day", "dateline", mention.expression)
     return None
 
 
-def _day_number(text: str) -> int:
-    return int(re.match(r"\d+", text).group())
-
-
-def _mention(match: re.Match, months: dict, context_year: int | None) -> DateMention | Rejected | None:
-    expression = match.group(0)
-    iso = _group(match, "iso")
-    if iso:
-        year, month, day = (int(part) for part in iso.split("-"))
-        return _checked(expression, year, month, day, inferred=False)
-    year_text, month_text, day_text = _group(match, "year"), _group(match, "month"), _group(match, "day")
-    month = months.get(fold(month_text)) if month_text else None
-    if month_text and month is None:
-        month = months.get(month_text.lower())
-    inferred = year_text is None
-    year = int(year_text) if year_text else context_year
-    if year is None:
-        return Rejected(expression, "no year given and none stated earlier in the document — add the year, "
-                                    "or a `published:` date in the document's metadata")
-    if day_text:
-        return _checked(expression, year, month, _day_number(day_text), inferred)
-    if month:
-        return _checked(expression, year, month, None, inferred)
-    return _checked(expression, year, None, None, inferred)
-
-
-def _checked(expression: str, year: int, month: int | None, day: int | None, inferred: bool):
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return Rejected(expression, f"year {year} is outside {MIN_YEAR}–{MAX_YEAR}")
-    if month is not None and not 1 <= month <= 12:
-        return Rejected(expression, f"there is no month {month}")
-    if day is not None:
-        try:
-            datetime.date(year, month, day)
-        except ValueError:
-            return Rejected(expression, "this day does not exist in the calendar")
-        return DateMention(f"{year:04d}-{month:02d}-{day:02d}", "day", expression, inferred)
-    if month is not None:
-        return DateMention(f"{year:04d}-{month:02d}", "month", expression, inferred)
-    return DateMention(f"{year:04d}", "year", expression, inferred)
-
-
-def find_dates(text: str, language: str = "fr", year: int | None = None) -> Found:
-    """Every date `text` states, in order of appearance.
-
-    `year` is the year in force before the text (from the nearest preceding date of the document); a
-    date without a year takes it, and each date with a year sets it for what follows.
-    """
-    mentions, rejected = [], []
-    languages = [language] + [extra for extra in ("fr", "en") if extra != language]
-    matches = []
-    for lang in languages:
-        patterns = patterns_for(lang)
-        for match in patterns.finditer(text):
-            matches.append((match.start(), -(match.end() - match.start()), match, patterns.months))
-    taken_until = -1
-    for start, _, match, months in sorted(matches, key=lambda m: (m[0], m[1])):
-        if start < taken_until:
-            continue  # overlaps a longer or earlier reading of the same words
-        taken_until = match.end()
-        result = _mention(match, months, year)
-        if isinstance(result, Rejected):
-            rejected.append(result)
-        elif result is not None:
-            mentions.append(result)
-            year = int(result.iso[:4])
-    return Found(tuple(mentions), tuple(rejected), year)
+def _exists(year: str, month: str | None, day: str | None) -> bool:
+    try:
+        datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return False
+    return MIN_YEAR <= int(year) <= MAX_YEAR

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import slugs
-from ..dates import find_dates
+from ..dates import find_document_dates, reference_date
 from ..parallel import ordered_map
 from ..sources import FORMATS, SIDECAR, find_sources, source_name  # noqa: F401 — part of this package's interface
-from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, Source
+from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, RefusedDate, Source
 from .decode import Undecodable, decode, replace_forbidden
 from .markdown import read_markdown
 from .metadata import MetadataError, checked, parse_yaml
@@ -78,10 +78,12 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
     problems += [Problem(sidecar_name, note, line) for line, note in notes]
     meta = {**parts.metadata, **meta}
     language = meta.get("language") or language
-    blocks, date_problems = _dated_blocks(parts, language, name, _year(meta.get("published", "")))
+    title = meta.get("title") or parts.title or Path(name).stem
+    first = next((raw.text for raw in parts.blocks if raw.kind == PARAGRAPH), "")
+    reference = reference_date(meta.get("published", ""), title, first, language)
+    blocks, refused, date_problems = _dated_blocks(parts, language, name, reference)
     source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                     encoding=decoded.encoding, format=form)
-    title = meta.get("title") or parts.title or Path(name).stem
     document = Document(
         title=title,
         slug=slugs.slug(title, Path(name).stem),
@@ -92,6 +94,8 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
         source=source,
         provenance=Provenance(url=meta.get("url", ""), retrieved=meta.get("retrieved", ""),
                               publisher=meta.get("publisher", ""), published=meta.get("published", "")),
+        reference=reference,
+        refused=refused,
     )
     return document, problems + date_problems
 
@@ -103,25 +107,26 @@ def _sidecar(sidecar: Path) -> tuple[dict, list[tuple[int, str]]]:
     return checked(parse_yaml(text), text, first_line=1)
 
 
-def _year(published: str) -> int | None:
-    """The year of a `published` date ("2024-06-20"), the context for the document's first dates."""
-    return int(published[:4]) if published[:4].isdigit() else None
-
-
-def _dated_blocks(parts: Parts, language: str, name: str, year: int | None) -> tuple[tuple[Block, ...], list[Problem]]:
-    """Number the paragraphs and read their dates, carrying the year from one date to the next."""
-    blocks, problems, number = [], [], 0
+def _dated_blocks(parts: Parts, language: str, name: str, reference) -> tuple[tuple[Block, ...], tuple, list[Problem]]:
+    """Number the paragraphs and read their dates against the document's date (`reference`), in one
+    pass over the document; a document without one carries the year from one date to the next,
+    headings included."""
+    texts = [raw for raw in parts.blocks if raw.kind in (PARAGRAPH, HEADING)]
+    found = dict(zip((id(raw) for raw in texts), find_document_dates([raw.text for raw in texts], language,
+                                                                        None, reference)))
+    blocks, refused, problems, number = [], [], [], 0
     for raw in parts.blocks:
         dates = ()
         if raw.kind in (PARAGRAPH, HEADING):
-            found = find_dates(raw.text, language, year)
-            year = found.year
+            read = found[id(raw)]
+            refused += [RefusedDate(raw.line, r.expression, r.reason) for r in read.rejected]
             problems += [Problem(name, f"{r.expression!r} is not read as a date: {r.reason}", raw.line)
-                         for r in found.rejected]
-            dates = found.mentions if raw.kind == PARAGRAPH else ()
+                         for r in read.rejected if r.warn]
+            problems += [Problem(name, f"{d.expression!r}: {d.reason}", raw.line) for d in read.doubts]
+            dates = read.mentions if raw.kind == PARAGRAPH else ()
         if raw.kind == PARAGRAPH:
             number += 1
         blocks.append(Block(kind=raw.kind, text=raw.text, line=raw.line,
                             number=number if raw.kind == PARAGRAPH else 0,
                             dates=dates, html=raw.html, gap_lines=raw.gap_lines))
-    return tuple(blocks), problems
+    return tuple(blocks), tuple(refused), problems
