@@ -26,6 +26,7 @@ from .loader import load_document
 from .model import Document, Problem, Summary
 from .parallel import Background, abandoned, ordered_map
 from .pipeline import BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, source_date_epoch
+from .dates.patterns import patterns_for
 from .datereport import date_report
 from .exports import document_lines, dump_json, export_files
 from .render import Renderer, Site, source_copy_path, template_failure
@@ -172,6 +173,8 @@ def _load(options: BuildOptions, cache: BuildCache, plan: Plan, gazetteer: tuple
     todo = [(path, name, options.language) for path, name in zip(plan.paths, names) if name not in read]
     batch: dict[str, SourceEntry] = {}
     _READING.update(matcher=matcher)
+    if todo:  # compiled once here, not once in each worker the pool forks
+        patterns_for(options.language)
     try:
         for (_, name, _), (blob, terms, summary, cuts) in zip(todo, ordered_map(_read_source, todo, options.workers)):
             batch[name] = entry = SourceEntry.of(signatures[name], blob, terms, summary, key, cuts)

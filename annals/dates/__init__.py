@@ -73,6 +73,9 @@ PUBLISHED = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 # A dateline: a place name and a comma opening the first paragraph ("PARIS, 12 mars 2019 (AFP) -",
 # "Pyongyang, May 14 (KCNA) --").
 DATELINE = re.compile(r"\s*[^\W\d_][\w'’.\- ]{0,40},\s*$")
+DATELINE_START = re.compile(r"\s*[^\W\d_][\w'’.\- ]{0,40},")
+DATELINE_REACH = 120  # characters of the first paragraph that hold its dateline, if it has one
+DIGIT = re.compile(r"\d")
 
 
 def reference_date(published: str, title: str, first_paragraph: str, language: str) -> ReferenceDate | None:
@@ -82,10 +85,13 @@ def reference_date(published: str, title: str, first_paragraph: str, language: s
     if stated and _exists(*stated.groups()):
         iso = "-".join(part for part in stated.groups() if part)
         return ReferenceDate(iso, ("year", "month", "day")[len(iso.split("-")) - 1], "published")
-    for mention in find_dates(title, language).mentions:
+    # A date stated with its year holds digits; a dateline opens with a place and a comma.
+    for mention in find_dates(title, language).mentions if DIGIT.search(title) else ():
         if mention.how == STATED and mention.precision in ("day", "month") and not mention.end:
             return ReferenceDate(mention.iso, mention.precision, "title", mention.expression)
-    first = next(iter(patterns_for(language).finditer(first_paragraph)), None)
+    if not DATELINE_START.match(first_paragraph):
+        return None
+    first = next(iter(patterns_for(language).finditer(first_paragraph[:DATELINE_REACH])), None)
     if first is not None and DATELINE.match(first_paragraph[:first.start()]):
         found = find_dates(first_paragraph[:first.end()], language)
         mention = found.mentions[0] if found.mentions else None

@@ -36,6 +36,8 @@ class LanguagePatterns:
     trigger_pattern: re.Pattern  # a run of digits, or a trigger as a whole word
     starter: re.Pattern  # a word that can begin a date expression: a trigger, or a word of LEADS
     groups: dict  # shape → {what a group holds ("day", "month", "year2"…): its names in `pattern`}
+    digit_pattern: re.Pattern  # the shapes that can start with a digit, tried where a digit is
+    digit_groups: dict  # as `groups`, for `digit_pattern`
 
     def finditer(self, text: str):
         """The same matches as `pattern.finditer(text)`, found much faster.
@@ -48,7 +50,7 @@ class LanguagePatterns:
         if len(lowered) != len(text):  # a few letters change length in lower case ("İ"): no shortcut
             yield from self.pattern.finditer(text)
             return
-        start, match_at, starts_date = 0, self.pattern.match, self.starter.match
+        start, match_at, match_digit, starts_date = 0, self.pattern.match, self.digit_pattern.match, self.starter.match
         for trigger, after in self._triggers(lowered):
             if trigger < start:
                 continue
@@ -57,7 +59,7 @@ class LanguagePatterns:
             for word in WORD_START.finditer(text, max(start, trigger - WINDOW_BEFORE), trigger + 1):
                 if word.start() != trigger and not starts_date(lowered, word.start()):
                     continue  # no shape starts with this word
-                match = match_at(text, word.start())
+                match = (match_digit if text[word.start()].isdigit() else match_at)(text, word.start())
                 if match is not None:
                     yield match
                     start = match.end()
@@ -74,13 +76,19 @@ class LanguagePatterns:
         """The shape a match is (its alternative: the last group to close) and what its groups hold."""
         shape = match.lastgroup
         values = {}
-        for name, found in self.groups[shape].items():
+        groups = self.digit_groups if match.re is self.digit_pattern else self.groups
+        for name, found in groups[shape].items():
             for group in found:
                 value = match.group(group)
                 if value is not None:
                     values[name] = value
                     break
         return shape, values
+
+
+# The shapes that can start with a digit (the others start with a word): at a digit, only these are tried.
+DIGIT_SHAPES = {"fr_day", "en_day_first", "en_ago", "year_span", "iso_date", "numeric_short", "numeric_date",
+                "xx_day"}
 
 
 # The words, other than triggers, that a shape can start with ("au" of "au mois de juin", "the" of "the
@@ -294,6 +302,7 @@ def patterns_for(language: str) -> LanguagePatterns:
                 table.setdefault(spelling, value)
     alternatives += _common(vocabulary(base))
     regex, groups = _numbered(alternatives)
+    digits, digit_groups = _numbered([(name, body) for name, body in alternatives if name in DIGIT_SHAPES])
     # Shapes that hold a digit are found from their digits; the others hold a month or weekday name, a
     # relative phrase (found by its last word: "semaine" of "la semaine dernière") or "the new year".
     triggers = set(months) | set(weekdays) | {"new year", "nouvelle année", "jour de l"}
@@ -301,5 +310,6 @@ def patterns_for(language: str) -> LanguagePatterns:
     triggers = {t for t in triggers if len(t) >= 3}
     return LanguagePatterns(languages, re.compile(rf"\b(?:{regex})"), months, weekdays, relative,
                             vocabulary(base).day_first, tuple(sorted(triggers)), _trigger_pattern(triggers),
-                            _trigger_pattern(triggers | LEADS | {p.split()[0] for p in relative}), groups)
+                            _trigger_pattern(triggers | LEADS | {p.split()[0] for p in relative}), groups,
+                            re.compile(rf"\b(?:{digits})"), digit_groups)
 
