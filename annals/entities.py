@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 from . import slugs
+from .addresses import is_safe_link
 from .model import PARAGRAPH, Document, Problem, record
 
 KINDS = ("person", "country", "city", "place", "party", "institution", "organisation")
@@ -77,6 +78,11 @@ def read_gazetteer(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
         if problem:
             problems.append(Problem(name, f"entry {index + 1}: {problem}; left out", line, "error"))
             continue
+        for link in entity.links:
+            if not is_safe_link(link):
+                problems.append(Problem(name, f"entry {entity.name!r}: link {link[:80]!r} left out — links must "
+                                              "be http, https or mailto addresses", line))
+        entity = replace(entity, links=tuple(link for link in entity.links if is_safe_link(link)))
         unknown = sorted(set(entry) - ENTRY_KEYS)
         if unknown:
             problems.append(Problem(name, f"entry {entity.name!r}: unknown keys {', '.join(unknown)} ignored", line))

@@ -78,3 +78,18 @@ def test_gazetteer_errors_name_the_entry_and_line(tmp_path):
     assert "colour" in problems[1].message and problems[1].severity == "warning"
     path.write_text("name: not a list\n", encoding="utf-8")
     assert "list" in read_gazetteer(path)[1][0].message
+
+
+def test_gazetteer_links_are_http_https_or_mailto_only(tmp_path):
+    # javascript:, data: and vbscript: links were written as href on the entity page (only the CSP stopped
+    # them), padded or mixed-case variants included.
+    gazetteer = tmp_path / "entities.yaml"
+    gazetteer.write_text('- name: Paul\n  kind: person\n  links:\n'
+                         '    - "javascript:alert(1)"\n    - " JaVaScRiPt:alert(1)"\n    - "java\\tscript:alert(1)"\n'
+                         '    - "\\u0001javascript:alert(1)"\n    - "data:text/html,<b>x</b>"\n    - "vbscript:msgbox(1)"\n'
+                         '    - "https://ok.example/paul"\n    - "mailto:paul@example.org"\n    - "annuaire/paul"\n',
+                         encoding="utf-8")
+    (entity,), problems = read_gazetteer(gazetteer)
+    assert entity.links == ("https://ok.example/paul", "mailto:paul@example.org")
+    assert len(problems) == 7 and all(p.line == 1 and "http, https or mailto" in p.message for p in problems)
+    assert all(p.severity == "warning" and "Paul" in p.message for p in problems)

@@ -7,6 +7,7 @@ import re
 import markdown as markdown_lib
 import nh3
 
+from ..addresses import URL_SCHEMES
 from ..model import HEADING, PARAGRAPH
 from .metadata import checked, parse_yaml
 from .parts import Parts, RawBlock
@@ -17,7 +18,6 @@ ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "cite", "code", "em", "i",
                 "q", "s", "small", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr",
                 "u", "ul"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
-URL_SCHEMES = {"http", "https", "mailto"}
 
 HEADING_LINE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 TAG = re.compile(r"<[^>]*>")
