@@ -45,7 +45,8 @@ def document_lines(document: Document, events: tuple[Event, ...], source_copy: s
                 "anchor": e.anchor, "paragraph": e.paragraph, "expression": e.expression,
                 "year_inferred": e.year_inferred, "other_dates": [d.iso for d in e.other_dates],
                 "text": paragraph_text[e.paragraph]}
-        writer.writerow([e.date, e.precision, document.id, e.url, paragraph_text[e.paragraph]])
+        writer.writerow([spreadsheet_safe(cell) for cell in (e.date, e.precision, document.id, e.url,
+                                                              paragraph_text[e.paragraph])])
         lines.append((e.date, e.paragraph, json.dumps(item, ensure_ascii=False).encode("utf-8"),
                       buffer.getvalue().encode("utf-8")))
         buffer.seek(0)
@@ -59,6 +60,15 @@ def document_lines(document: Document, events: tuple[Event, ...], source_copy: s
                            "publisher": document.provenance.publisher,
                            "published": document.provenance.published}}
     return DocumentLines(document.path, json.dumps(item, ensure_ascii=False).encode("utf-8"), tuple(lines))
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula: one that starts with =, +, -, @, a tab or a
+    carriage return gets a leading apostrophe, as OWASP advises against CSV injection."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
 def reference_data(reference) -> dict | None:

@@ -130,3 +130,21 @@ def test_a_new_version_of_annals_encodes_the_data_files_again(tmp_path, make_sou
     monkeypatch.setattr(make, "code_version", lambda: "a newer Annals")
     build_sources(root, output)
     assert '"day": "2024-06-19"' in (output / "events.json").read_text(encoding="utf-8")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path, make_sources):
+    # A paragraph opening with "=HYPERLINK(…)" was written as it is: a spreadsheet opening events.csv ran it.
+    import csv
+    import json
+
+    from conftest import NBSP, build_sources
+
+    root = make_sources({"a.txt": "Titre\n" + NBSP + '=HYPERLINK("http://evil.example/","clic") le 21 juin 2024\n'
+                                  + NBSP + "+33 1 23 le 22 juin 2024\n" + NBSP + "-1 le 23 juin 2024\n"
+                                  + NBSP + "@SUM(A1) le 24 juin 2024\n" + NBSP + "Le 25 juin 2024, rien à craindre.\n"})
+    output = tmp_path / "site"
+    build_sources(root, output)
+    rows = list(csv.DictReader((output / "events.csv").open(encoding="utf-8")))
+    assert [r["text"][:2] for r in rows] == ["'=", "'+", "'-", "'@", "Le"]
+    events = json.loads((output / "events.json").read_text(encoding="utf-8"))
+    assert events[0]["text"].startswith("=HYPERLINK")  # the data file keeps the words as written
