@@ -1,6 +1,7 @@
 """People, places and organisations: the YAML gazetteer, and where each is mentioned in the archive."""
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -10,6 +11,7 @@ import yaml
 
 from . import slugs
 from .addresses import is_safe_link
+from .sources import NotReadable, read_regular
 from .model import PARAGRAPH, Document, Problem, record
 
 KINDS = ("person", "country", "city", "place", "party", "institution", "organisation")
@@ -56,10 +58,13 @@ class Segment:
 
 def read_gazetteer(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
     """Entities from a YAML list; a bad entry is reported with its line and left out."""
-    if not path.is_file():
+    if not os.path.lexists(path):
         return (), []
     name = path.name
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = read_regular(path).decode("utf-8-sig")
+    except NotReadable as error:
+        return (), [Problem(name, f"{error}; no entities read", severity="error")]
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

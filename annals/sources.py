@@ -6,6 +6,7 @@ build's, and when nothing changed it never needs the readers (nor Jinja, Babel o
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .model import Problem
@@ -14,6 +15,36 @@ FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}  # suffix
 SIDECAR = ".yaml"
 # Files in the source folder that are configuration, not documents or sidecars.
 NOT_SOURCES = {"entities.yaml", "annals.yaml"}
+# The largest file Annals reads (a source, a sidecar, the gazetteer): generous for text, and a bound on what
+# a mistaken or hostile file can make a build hold.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+NOT_REGULAR = "is not a regular file (a pipe, a device or a socket); not read"
+
+
+class NotReadable(ValueError):
+    """A file Annals will not read, and why."""
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES. A pipe, a device or a socket is refused
+    without waiting on it (opened non-blocking, checked once open, so a file swapped for a pipe after the
+    folder was listed is refused too)."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotReadable(NOT_REGULAR)
+        if info.st_size > MAX_FILE_BYTES:
+            raise NotReadable(f"is larger than {MAX_FILE_BYTES} bytes ({info.st_size}); not read")
+        chunks, size = [], 0
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:  # it grew while being read
+                raise NotReadable(f"is larger than {MAX_FILE_BYTES} bytes; not read")
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
@@ -37,6 +68,9 @@ def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
                                              "not followed — copy the file in instead", severity="error"))
                 continue
             if suffix in FORMATS:
+                if not entry.is_file():
+                    problems.append(Problem(rel, NOT_REGULAR, severity="error"))
+                    continue
                 found.append(Path(entry.path))
             elif suffix == SIDECAR and any(stem + s in present or stem + s.upper() in present for s in FORMATS):
                 continue

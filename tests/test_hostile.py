@@ -126,3 +126,50 @@ def test_output_stays_inside_the_site_folder(hostile_build):
     assert siblings == {"sources", "site", ".site.annals-cache", "outside-secret.txt"}
     for path in output.rglob("*"):
         assert path.resolve().is_relative_to(output.resolve())
+
+
+GOOD = "/ Rubrique\nUn titre\n\u00a0\u00a0 Le 21 juin 2024, un paragraphe daté.\n"
+
+
+def test_a_sidecar_linked_outside_the_source_folder_is_not_read(tmp_path, make_sources):
+    # Issue 18, item 1: the report said "not followed", yet the sidecar's title was published everywhere.
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("title: Titre venu d'ailleurs\n", encoding="utf-8")
+    root = make_sources({"good.txt": GOOD})
+    (root / "good.yaml").symlink_to(outside)
+    report = build_sources(root, tmp_path / "site")
+    site = tmp_path / "site"
+    assert "venu d" not in (site / "index.html").read_text(encoding="utf-8")
+    assert "venu d" not in (site / "documents.json").read_text(encoding="utf-8")
+    assert any(p.path == "good.yaml" and "outside the source folder" in p.message for p in report.problems)
+
+
+def test_pipes_in_the_source_folder_are_refused_not_waited_on(tmp_path, make_sources):
+    # Issue 18, item 2: `mkfifo seeds/pipe.txt` hung the build forever; a pipe named entities.yaml or as a
+    # sidecar was silently ignored.
+    import os
+    import subprocess
+    import sys
+
+    root = make_sources({"good.txt": GOOD, "other.txt": GOOD.replace("Un titre", "Autre titre")})
+    os.mkfifo(root / "pipe.txt")
+    os.mkfifo(root / "other.yaml")
+    os.mkfifo(root / "entities.yaml")
+    done = subprocess.run([sys.executable, "-m", "annals", "build", "--source", str(root), "--output",
+                           str(tmp_path / "site")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "pipe.txt: error: is not a regular file" in done.stderr
+    assert "other.yaml: warning: is not a regular file" in done.stderr
+    assert "entities.yaml: error: is not a regular file" in done.stderr
+    built = {d["source"] for d in json.loads((tmp_path / "site" / "documents.json").read_text(encoding="utf-8"))}
+    assert built == {"good.txt", "other.txt"}
+
+
+def test_a_source_over_the_size_limit_is_refused_with_its_size(tmp_path, make_sources, monkeypatch):
+    import annals.sources as sources
+
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 100)
+    root = make_sources({"good.txt": GOOD, "big.txt": GOOD + "\u00a0\u00a0 " + "mot " * 100 + "\n"})
+    report = build_sources(root, tmp_path / "site")
+    (problem,) = [p for p in report.problems if p.path == "big.txt"]
+    assert problem.severity == "error" and "larger than" in problem.message

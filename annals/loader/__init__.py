@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import slugs
 from ..dates import find_document_dates, reference_date
 from ..parallel import ordered_map
-from ..sources import FORMATS, SIDECAR, find_sources, source_name  # noqa: F401 — part of this package's interface
+from ..sources import FORMATS, SIDECAR, NotReadable, find_sources, read_regular, source_name  # noqa: F401
 from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, RefusedDate, Source
 from .decode import Undecodable, decode, replace_forbidden
 from .markdown import read_markdown
@@ -47,7 +48,9 @@ def _load_job(job: tuple[Path, str, str]) -> tuple[Document | None, list[Problem
 def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document | None, list[Problem]]:
     """One source file → a Document (or None when it cannot be read) and what went wrong."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
+    except NotReadable as error:
+        return None, [Problem(name, str(error), severity="error")]
     except OSError as error:
         return None, [Problem(name, f"could not be read ({error.strerror}) — check its permissions",
                               severity="error")]
@@ -70,7 +73,7 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
         return None, problems + [Problem(name, f"{error}; document skipped", error.line, "error")]
     sidecar_name = Path(name).with_suffix(SIDECAR).as_posix()
     try:
-        meta, notes = _sidecar(path.with_suffix(SIDECAR))
+        meta, notes = _sidecar(path.with_suffix(SIDECAR), Path(os.fspath(path)[:-len(name) - 1]))
     except (MetadataError, Undecodable) as error:
         line = getattr(error, "line", 0)
         return None, problems + [Problem(sidecar_name, f"{error}; document {name} skipped", line, "error")]
@@ -100,10 +103,20 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
     return document, problems + date_problems
 
 
-def _sidecar(sidecar: Path) -> tuple[dict, list[tuple[int, str]]]:
-    if not sidecar.is_file():
+def _sidecar(sidecar: Path, root: Path) -> tuple[dict, list[tuple[int, str]]]:
+    """The metadata of a document's sidecar, if it has one that may be read: a regular file inside the
+    source folder (`root`; a link leading out of it is reported when the folder is listed)."""
+    if not os.path.lexists(sidecar):
         return {}, []
-    text = decode(sidecar.read_bytes()).text
+    if sidecar.is_symlink() and not sidecar.resolve().is_relative_to(root.resolve()):
+        return {}, []
+    try:
+        data = read_regular(sidecar)
+    except NotReadable as error:
+        return {}, [(0, f"{error}; the document is built without it")]
+    except OSError as error:
+        return {}, [(0, f"could not be read ({error.strerror}); the document is built without it")]
+    text = decode(data).text
     return checked(parse_yaml(text), text, first_line=1)
 
 
