@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from .showable import FORBIDDEN, UNSHOWABLE
 from .yamlkeys import key_lines
 
 CONFIG_FILE = "annals.yaml"
@@ -104,6 +105,8 @@ def _check(key: str, value, where: str) -> None:
         raise ConfigError(f"{where}: {key}: expected true or false, got {value!r}")
     if option.kind is str and not isinstance(value, str):
         raise ConfigError(f"{where}: {key}: expected text, got {type(value).__name__} {value!r}")
+    if isinstance(value, str) and FORBIDDEN.search(value):
+        raise ConfigError(f"{where}: {key}: {UNSHOWABLE.split(';')[0]} — write it without them")
     problem = option.check(value) if option.check else ""
     if problem:
         raise ConfigError(f"{where}: {key}: {problem}, got {value!r}")

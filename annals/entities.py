@@ -11,6 +11,7 @@ import yaml
 
 from . import slugs
 from .addresses import is_safe_link
+from .showable import UNSHOWABLE, shown
 from .sources import NotReadable, read_regular
 from .model import PARAGRAPH, Document, Problem, record
 
@@ -83,6 +84,7 @@ def read_gazetteer(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
         if problem:
             problems.append(Problem(name, f"entry {index + 1}: {problem}; left out", line, "error"))
             continue
+        entity = _shown(entity, line, name, problems)
         for link in entity.links:
             if not is_safe_link(link):
                 problems.append(Problem(name, f"entry {entity.name!r}: link {link[:80]!r} left out — links must "
@@ -95,6 +97,19 @@ def read_gazetteer(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
         entities.append(Entity(entity.name, entity.kind, entity.aliases, entity.description, entity.links,
                                f"entities/{path_slug}.html"))
     return tuple(entities), problems
+
+
+def _shown(entity: Entity, line: int, name: str, problems: list) -> Entity:
+    """The entity with every text field as pages can show it, each field replaced in warned about once."""
+    fields = {"name": entity.name, "aliases": entity.aliases, "description": entity.description}
+    changed = {}
+    for field, value in fields.items():
+        values = (value,) if isinstance(value, str) else value
+        cleaned = tuple(shown(v)[0] for v in values)
+        if cleaned != tuple(values):
+            problems.append(Problem(name, f"entry {entity.name!r}: {field} {UNSHOWABLE}", line))
+            changed[field] = cleaned[0] if isinstance(value, str) else cleaned
+    return replace(entity, **changed) if changed else entity
 
 
 def _entity(entry) -> tuple[Entity | None, str]:

@@ -173,3 +173,35 @@ def test_a_source_over_the_size_limit_is_refused_with_its_size(tmp_path, make_so
     report = build_sources(root, tmp_path / "site")
     (problem,) = [p for p in report.problems if p.path == "big.txt"]
     assert problem.severity == "error" and "larger than" in problem.message
+
+
+def test_control_characters_and_lone_surrogates_from_yaml_are_shown_as_replacement_and_warned(tmp_path,
+                                                                                             make_sources):
+    # Issue 18, items 3 and 7: "\ud800" in a title stopped the whole archive with a UnicodeEncodeError
+    # traceback; "\u0001" in a publisher reached 17 pages and made feed.xml invalid, without a warning.
+    import xml.etree.ElementTree as ElementTree
+
+    from annals.cli import main
+
+    root = make_sources({"a.md": '---\ntitle: "Surrogate \\ud800 here"\n---\nLe 21 juin 2024, un texte.\n',
+                         "b.txt": GOOD, "b.yaml": 'publisher: "Agence \\u0001 X"\n',
+                         "entities.yaml": '- name: Paul\n  kind: person\n  description: "Un \\u0002 homme"\n'})
+    output = tmp_path / "site"
+    assert main(["build", "--source", str(root), "--output", str(output), "--base-url", "https://e.example/"]) == 0
+    ElementTree.parse(output / "feed.xml")  # well-formed
+    documents = json.loads((output / "documents.json").read_text(encoding="utf-8"))
+    assert {d["title"] for d in documents} == {"Surrogate \ufffd here", "Un titre"}
+    warnings = json.loads((output / "build-report.json").read_text(encoding="utf-8"))["warnings"]
+    said = {(w["file"], w["message"].split(" holds")[0]) for w in warnings if "cannot show" in w["message"]}
+    assert said == {("a.md", "metadata key 'title'"), ("b.yaml", "metadata key 'publisher'"),
+                    ("entities.yaml", "entry 'Paul': description")}
+
+
+def test_a_lone_surrogate_in_annals_yaml_stops_with_file_line_and_key(tmp_path, make_sources, capsys):
+    from annals.cli import main
+
+    make_sources({"good.txt": GOOD})
+    (tmp_path / "annals.yaml").write_text('source: sources\ntitle: "Archive \\ud800"\n', encoding="utf-8")
+    assert main(["build", "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "annals.yaml:2: title:" in err and "cannot show" in err and "Traceback" not in err

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass
 
-# Characters HTML forbids in text: C0 controls other than tab, newline, form feed and carriage return,
-# DEL, C1 controls, and Unicode noncharacters. Shown as U+FFFD, with a warning naming the line.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+from ..showable import FORBIDDEN
+
 
 @dataclass(frozen=True)
 class Decoded:

@@ -6,6 +6,7 @@ import datetime
 import yaml
 
 from ..yamlkeys import key_lines
+from ..showable import UNSHOWABLE, shown
 
 # key → accepted spellings; values are kept as text.
 KEYS = {
@@ -64,5 +65,8 @@ def checked(data: dict, text: str = "", first_line: int = 1) -> tuple[dict, list
             notes.append((line, f"metadata key {raw_key!r} should be text, not "
                                 f"{type(value).__name__}; ignored"))
             continue
-        values.setdefault(key, str(value).strip())
+        text, replaced = shown(str(value).strip())
+        if replaced:
+            notes.append((line, f"metadata key {raw_key!r} {UNSHOWABLE}"))
+        values.setdefault(key, text)
     return values, notes
