@@ -51,6 +51,8 @@ def parser() -> argparse.ArgumentParser:
 
     v = commands.add_parser("verify", help="check a copy of a site against its manifest-sha256.txt")
     v.add_argument("site", type=Path, nargs="?", default=Path("site"))
+    v.add_argument("--manifest-sha256", metavar="HEX",
+                   help="the SHA-256 the manifest had when the site was built (annals verify prints it)")
 
     c = commands.add_parser("check", help="check a built site: links, HTML, network, accessibility")
     c.add_argument("site", type=Path, nargs="?", default=Path("site"))
@@ -154,14 +156,19 @@ def run_check(args) -> int:
 
 
 def run_verify(args) -> int:
-    from .fixity import NoManifest, verify
+    from .fixity import MANIFEST, BadManifest, NoManifest, verify
 
     try:
-        result = verify(args.site)
-    except NoManifest as error:
+        result = verify(args.site, args.manifest_sha256 or "")
+    except (NoManifest, BadManifest) as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
-    findings = (("changed", result.changed), ("missing", result.missing), ("not in the manifest", result.extra))
+    print(f"{MANIFEST}: SHA-256 {result.manifest_sha256} (keep it apart from the site: --manifest-sha256 "
+          "checks the manifest itself)")
+    if result.manifest_changed:
+        print(f"the manifest itself has changed: its SHA-256 is not {args.manifest_sha256}")
+    findings = (("changed", result.changed), ("missing", result.missing), ("not in the manifest", result.extra),
+                ("added empty folder", result.empty_folders))
     for label, names in findings:
         for name in names:
             print(f"{label}: {name}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -36,27 +37,51 @@ class Verification:
     changed: tuple[str, ...]
     missing: tuple[str, ...]
     extra: tuple[str, ...]
+    empty_folders: tuple[str, ...] = ()  # no build leaves an empty folder: each was added
+    manifest_sha256: str = ""  # of the manifest itself, to keep apart from the site
+    manifest_changed: bool = False  # it is not the SHA-256 the caller kept
 
     @property
     def ok(self) -> bool:
-        return not (self.changed or self.missing or self.extra)
+        return not (self.changed or self.missing or self.extra or self.empty_folders or self.manifest_changed)
 
 
 class NoManifest(FileNotFoundError):
     pass
 
 
-def verify(site: Path) -> Verification:
-    """Compare a copy of the site with its manifest: changed, missing and unlisted files."""
+class BadManifest(ValueError):
+    """The manifest cannot be read as one: `manifest-sha256.txt:LINE: what is wrong`."""
+
+
+LINE = re.compile(r"[0-9a-f]{64}  .+")
+
+
+def verify(site: Path, manifest_sha256: str = "") -> Verification:
+    """Compare a copy of the site with its manifest: changed, missing and unlisted files, added empty
+    folders, and (given the SHA-256 the manifest had when it was built) the manifest itself."""
     manifest = site / MANIFEST
     if not manifest.is_file():
         raise NoManifest(f"{site}: no {MANIFEST}; is this a site built by Annals?")
+    data = manifest.read_bytes()
     expected = {}
-    for line in manifest.read_text(encoding="utf-8").splitlines():
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw:
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadManifest(f"{MANIFEST}:{number}: not valid UTF-8 — the manifest is damaged") from None
+        if not LINE.fullmatch(line):
+            raise BadManifest(f"{MANIFEST}:{number}: expected a SHA-256 in hex, two spaces and a path")
         checksum, _, name = line.partition("  ")
         expected[name] = checksum
     present = set(listed_files(site))
     changed = tuple(n for n in sorted(expected) if n in present and file_sha256(site / n) != expected[n])
     missing = tuple(n for n in sorted(expected) if n not in present)
     extra = tuple(sorted(present - set(expected)))
-    return Verification(len(expected), changed, missing, extra)
+    empty = tuple(sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                         if p.is_dir() and not any(q.is_file() for q in p.rglob("*"))))
+    own = hashlib.sha256(data).hexdigest()
+    return Verification(len(expected), changed, missing, extra, empty, own,
+                        bool(manifest_sha256) and manifest_sha256.lower() != own)

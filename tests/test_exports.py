@@ -148,3 +148,30 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_
     assert [r["text"][:2] for r in rows] == ["'=", "'+", "'-", "'@", "Le"]
     events = json.loads((output / "events.json").read_text(encoding="utf-8"))
     assert events[0]["text"].startswith("=HYPERLINK")  # the data file keeps the words as written
+
+
+def test_verify_refuses_a_damaged_manifest_and_checks_the_manifest_itself(seed_site, tmp_path, capsys):
+    # Issue 18, item 13: a manifest with invalid UTF-8 crashed `annals verify`; a page edited together with
+    # its manifest line passed (the manifest had no checksum of its own); an added empty folder went unseen.
+    import shutil
+    copy = tmp_path / "copy"
+    shutil.copytree(seed_site, copy)
+    manifest_sha256 = hashlib.sha256((copy / MANIFEST).read_bytes()).hexdigest()
+    assert main(["verify", str(copy)]) == 0
+    assert f"{MANIFEST}: SHA-256 {manifest_sha256}" in capsys.readouterr().out
+
+    (copy / "index.html").write_text("tampered", encoding="utf-8")
+    lines = (copy / MANIFEST).read_text(encoding="utf-8").splitlines()
+    forged = [f"{hashlib.sha256(b'tampered').hexdigest()}  index.html" if line.endswith("  index.html") else line
+              for line in lines]
+    (copy / MANIFEST).write_text("\n".join(forged) + "\n", encoding="utf-8")
+    assert main(["verify", str(copy)]) == 0  # consistent with itself…
+    assert main(["verify", str(copy), "--manifest-sha256", manifest_sha256]) == 1  # …but not the one kept apart
+    assert "the manifest itself has changed" in capsys.readouterr().out
+
+    (copy / "empty" / "inner").mkdir(parents=True)
+    assert verify(copy).empty_folders == ("empty", "empty/inner")
+
+    (copy / MANIFEST).write_bytes(b"\xff\xfe not text\n")
+    assert main(["verify", str(copy)]) == 2
+    assert f"{MANIFEST}:1: not valid UTF-8" in capsys.readouterr().err
