@@ -7,7 +7,7 @@ import datetime
 import gc
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -110,6 +110,8 @@ def build(options: BuildOptions, clean: bool = False, progress: Progress = _sile
     What the last build left in the cache is reused where its inputs are unchanged; `clean` ignores it.
     The result is the same either way, byte for byte. `progress` hears of each step.
     """
+    if options.output.is_symlink():  # "site -> releases/current": the new tree is swapped in at the target
+        options = replace(options, output=options.output.resolve())
     check_output(options.output, options.source)
     with build_lock(options.output, progress):
         cache = BuildCache.open(options.output, fresh=clean)

@@ -89,3 +89,22 @@ def test_the_next_build_cleans_up_after_killed_ones(sites):
     assert not leftover_processes(str(source)), "a killed build left worker processes behind"
     assert sorted(p.name for p in root.iterdir()) == [".reference.annals-cache", ".site.annals-cache",
                                                       "reference", "site", "sources"]
+
+
+def test_an_output_folder_that_is_a_link_is_published_through_the_link(tmp_path, make_sources):
+    # Issue 18, item 11 (a common deploy layout: site -> releases/current): the second build failed with
+    # "Cannot call rmtree on a symbolic link", replaced the link by a folder and left a staging tree behind.
+    from conftest import NBSP, build_sources
+
+    root = make_sources({"a.txt": "Titre\n" + NBSP + "Le 19 juin 2024, un paragraphe.\n"})
+    real = tmp_path / "releases" / "current"
+    real.parent.mkdir()
+    link = tmp_path / "site"
+    link.symlink_to(real, target_is_directory=True)
+    for text in ("Le 19 juin 2024, un paragraphe.", "Le 20 juin 2024, un autre."):
+        (root / "a.txt").write_text("Titre\n" + NBSP + text + "\n", encoding="utf-8")
+        report = build_sources(root, link)
+        assert report.published
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert "20 juin 2024" in (real / "timeline.html").read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.rglob(".*building-*")] and not [p for p in tmp_path.rglob(".*old-*")]
