@@ -8,7 +8,9 @@ from pathlib import Path
 import yaml
 
 from .showable import FORBIDDEN, UNSHOWABLE
+from . import yamlsafe
 from .yamlkeys import key_lines
+from .yamlsafe import short
 
 CONFIG_FILE = "annals.yaml"
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}([_-][a-zA-Z0-9]{2,8})*$")
@@ -102,14 +104,14 @@ class Config:
 def _check(key: str, value, where: str) -> None:
     option = OPTIONS[key]
     if option.kind is bool and not isinstance(value, bool):
-        raise ConfigError(f"{where}: {key}: expected true or false, got {value!r}")
+        raise ConfigError(f"{where}: {key}: expected true or false, got {short(value)}")
     if option.kind is str and not isinstance(value, str):
-        raise ConfigError(f"{where}: {key}: expected text, got {type(value).__name__} {value!r}")
+        raise ConfigError(f"{where}: {key}: expected text, got {type(value).__name__} {short(value)}")
     if isinstance(value, str) and FORBIDDEN.search(value):
         raise ConfigError(f"{where}: {key}: {UNSHOWABLE.split(';')[0]} — write it without them")
     problem = option.check(value) if option.check else ""
     if problem:
-        raise ConfigError(f"{where}: {key}: {problem}, got {value!r}")
+        raise ConfigError(f"{where}: {key}: {problem}, got {short(value)}")
 
 
 def load_config(root: Path) -> Config:
@@ -119,7 +121,7 @@ def load_config(root: Path) -> Config:
         return Config(root=root)
     text = path.read_text(encoding="utf-8-sig")
     try:
-        data = yaml.safe_load(text)
+        data = yamlsafe.load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

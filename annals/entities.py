@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from . import slugs
+from . import slugs, yamlsafe
 from .addresses import is_safe_link
 from .showable import UNSHOWABLE, shown
 from .sources import NotReadable, read_regular
@@ -67,7 +67,7 @@ def read_gazetteer(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
     except NotReadable as error:
         return (), [Problem(name, f"{error}; no entities read", severity="error")]
     try:
-        data = yaml.safe_load(text)
+        data = yamlsafe.load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return (), [Problem(name, f"not valid YAML ({getattr(error, 'problem', error)}); no entities read",

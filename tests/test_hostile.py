@@ -205,3 +205,31 @@ def test_a_lone_surrogate_in_annals_yaml_stops_with_file_line_and_key(tmp_path, 
     assert main(["build", "--root", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "annals.yaml:2: title:" in err and "cannot show" in err and "Traceback" not in err
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+
+
+def test_yaml_aliases_are_refused_where_a_few_lines_could_expand_to_gigabytes(tmp_path, make_sources, capsys):
+    # Issue 18, item 4: an alias bomb in annals.yaml or entities.yaml took minutes and gigabytes, as the
+    # error messages printed the expanded value.
+    from annals.cli import main
+    from annals.entities import read_gazetteer
+
+    root = make_sources({"good.txt": GOOD, "bad.txt": GOOD, "bad.yaml": BOMB})
+    (tmp_path / "annals.yaml").write_text("source: sources\n" + BOMB, encoding="utf-8")
+    assert main(["build", "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "annals.yaml:3" in err and "aliases" in err
+    (tmp_path / "annals.yaml").write_text("source: sources\ntitle: &t Archive\ndescription: *t\n", encoding="utf-8")
+    assert main(["build", "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "annals.yaml:3" in err and "aliases" in err
+
+    (tmp_path / "annals.yaml").write_text("source: sources\n", encoding="utf-8")
+    (root / "entities.yaml").write_text("- name: &n Paul\n  kind: person\n- name: *n\n  kind: person\n", encoding="utf-8")
+    _, problems = read_gazetteer(root / "entities.yaml")
+    assert problems[0].line == 3 and "aliases" in problems[0].message
+    assert main(["build", "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.yaml:2: error:" in err and "aliases" in err and "x, x" not in err

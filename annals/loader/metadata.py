@@ -5,6 +5,7 @@ import datetime
 
 import yaml
 
+from .. import yamlsafe
 from ..yamlkeys import key_lines
 from ..showable import UNSHOWABLE, shown
 
@@ -33,7 +34,7 @@ class MetadataError(ValueError):
 def parse_yaml(text: str, first_line: int = 1) -> dict:
     """YAML text → mapping; errors name the line in the source file."""
     try:
-        data = yaml.safe_load(text)
+        data = yamlsafe.load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line
