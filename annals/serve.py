@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import mimetypes
 import os
 import threading
 import time
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 import watchfiles
 
@@ -29,21 +31,28 @@ EDITORS_LITTER = watchfiles.DefaultFilter()  # swap files, .git, __pycache__ and
 
 
 class LiveState:
-    """What the open pages poll: the number of the last published build and the last error."""
+    """What the open pages poll: the number of the last published build and the last error (with the
+    archive's own absolute paths taken out: `hide`)."""
 
-    def __init__(self):
+    def __init__(self, hide: tuple[str, ...] = ()):
         self._lock = threading.Lock()
         self.build = 0
         self.error = ""
+        self.hide = hide
+
+    def _shown(self, error: str) -> str:
+        for prefix in self.hide:
+            error = error.replace(prefix, "")
+        return error
 
     def published(self, error: str = "") -> None:
         with self._lock:
             self.build += 1
-            self.error = error
+            self.error = self._shown(error)
 
     def failed(self, error: str) -> None:
         with self._lock:
-            self.error = error
+            self.error = self._shown(error)
 
     def script(self) -> bytes:
         with self._lock:
@@ -60,39 +69,77 @@ def inject(html: bytes) -> bytes:
     return html[:at] + LIVE_TAG + html[at:] if at >= 0 else LIVE_TAG + html
 
 
-def handler(site: Path, state: LiveState) -> type[http.server.SimpleHTTPRequestHandler]:
-    """A request handler serving `site` (read afresh on every request) with the live-preview script."""
+WILDCARDS = {"", "0.0.0.0", "::"}  # listening on every address: the user chose to be reached by any name
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(site), **kwargs)
 
+def handler(site: Callable[[], Path], state: LiveState, host: str) -> type[http.server.BaseHTTPRequestHandler]:
+    """A request handler serving the site (`site()`: the output folder of the last build, read afresh on
+    every request) with the live-preview script. It answers only to the address it listens on and to
+    loopback names (a rebinding DNS name is refused), sends nothing another origin may embed, and serves
+    the site's files alone: no folder listings, no hidden files, no link leading out of the site, the
+    site's own 404.html for what is not there."""
+    names = None if host in WILDCARDS else {host, "localhost", "127.0.0.1", "[::1]", f"[{host}]"}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 — the name http.server calls
-            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            self._answer(body=True)
+
+        def do_HEAD(self):  # noqa: N802
+            self._answer(body=False)
+
+        def _answer(self, body: bool) -> None:
+            self.body = body
+            if names is not None and self._host() not in names:
+                return self._send(b"This preview answers to its own address only.\n", "text/plain", 403)
+            path = unquote(self.path.split("?", 1)[0].split("#", 1)[0])
+            if "\x00" in path or not path.startswith("/"):
+                return self._send(b"Bad request.\n", "text/plain", 400)
             if path == LIVE + "live.js":
                 return self._send(live_script(), "text/javascript")
             if path == LIVE + "state.js":
                 return self._send(state.script(), "text/javascript")
-            target = Path(self.translate_path(path))
-            if target.is_dir():
+            root = site().resolve()
+            parts = [part for part in path.split("/") if part]
+            if any(part.startswith(".") for part in parts):
+                return self._not_found(root)
+            target = root.joinpath(*parts)
+            if path.endswith("/") or target.is_dir():
                 target = target / "index.html"
-            if target.suffix == ".html" and target.is_file():
-                try:
-                    return self._send(inject(target.read_bytes()), "text/html; charset=utf-8")
-                except OSError:  # swapped away by a rebuild between the test and the read: ask again
-                    pass
-            return super().do_GET()
+            try:
+                real = target.resolve()
+                if not real.is_relative_to(root) or not real.is_file():
+                    return self._not_found(root)
+                data = real.read_bytes()
+            except OSError:  # swapped away by a rebuild, or not ours to read
+                return self._not_found(root)
+            if real.suffix == ".html":
+                return self._send(inject(data), "text/html; charset=utf-8")
+            return self._send(data, mimetypes.guess_type(real.name)[0] or "application/octet-stream")
 
-        def _send(self, data: bytes, content_type: str) -> None:
-            self.send_response(200)
+        def _host(self) -> str:
+            given = (self.headers.get("Host") or "").strip().lower()
+            name, _, port = given.rpartition(":") if given.count(":") == 1 or given.startswith("[") else (given, "", "")
+            if port and port != str(self.server.server_address[1]):
+                return ""
+            return name if port else given
+
+        def _not_found(self, root: Path) -> None:
+            try:
+                page = inject((root / "404.html").read_bytes())
+            except OSError:
+                page = b"Not found.\n"
+            self._send(page, "text/html; charset=utf-8", 404)
+
+        def _send(self, data: bytes, content_type: str, status: int = 200) -> None:
+            self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def end_headers(self):
             self.send_header("Cache-Control", "no-store")
-            super().end_headers()
+            self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if self.body:
+                self.wfile.write(data)
 
         def log_message(self, format, *args):  # noqa: A002 — the signature http.server uses
             pass  # one line per build is printed instead
@@ -128,11 +175,12 @@ def serve(make_options: Callable[[], BuildOptions], root: Path, host: str = "127
           say: Callable[[str], None] = print, stop: threading.Event | None = None) -> None:
     """Build, serve on http://host:port/, and rebuild on every change until `stop` is set (or Ctrl-C)."""
     stop = stop or threading.Event()
-    state = LiveState()
+    state = LiveState(hide=tuple(dict.fromkeys((str(root.resolve()) + os.sep, os.getcwd() + os.sep))))
     options = _rebuild(make_options, state, say)
     if options is None:
         raise SystemExit(2)  # nothing to serve: the first build failed before it knew its folders
-    server = http.server.ThreadingHTTPServer((host, port), handler(options.output, state))
+    current = {"options": options}  # the last build's: `output:` may change in annals.yaml
+    server = http.server.ThreadingHTTPServer((host, port), handler(lambda: current["options"].output, state, host))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -149,6 +197,7 @@ def serve(make_options: Callable[[], BuildOptions], root: Path, host: str = "127
                 # was watching (a no-op when there were none).
                 caught_up = True
                 options = _rebuild(make_options, state, say) or options
+                current["options"] = options
                 if Watched.of(options, root) != watched:
                     break  # the configuration moved a folder: watch the new ones
     except KeyboardInterrupt:

@@ -113,3 +113,61 @@ def test_a_taken_port_is_a_clear_error(served):
                             timeout=60)
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+
+
+def raw_get(url: str, path: str, host: str | None = None) -> tuple[int, dict, bytes]:
+    """GET `path` as it is (no quoting), with a Host header of our choosing."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    where = urlsplit(url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    connection.putrequest("GET", path, skip_host=True)
+    connection.putheader("Host", host or where.netloc)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def test_another_site_cannot_read_the_preview(served):
+    # Issue 18, item 5: any web page could include the preview's scripts (search shards, state.js with
+    # build errors) and read them; a rebinding DNS name was served like localhost.
+    archive, url = served
+    status, headers, _ = raw_get(url, "/__annals__/state.js")
+    assert status == 200 and headers["cross-origin-resource-policy"] == "same-origin"
+    assert raw_get(url, "/index.html", host="evil.example:80")[0] == 403
+    status, _, _ = raw_get(url, "/index.html", host="localhost:" + url.rsplit(":", 1)[1].strip("/"))
+    assert status == 200
+
+
+def test_the_preview_serves_the_site_and_nothing_else(served):
+    # Issue 18, item 12: GET /%00 printed a traceback and dropped the connection; /search/ and /static/
+    # listed their folders; .annals-site was served; a missing page got Python's error page.
+    archive, url = served
+    assert raw_get(url, "/%00")[0] == 400
+    for folder in ("/static/", "/search/"):
+        status, _, body = raw_get(url, folder)
+        assert status == 404 and b"Directory listing" not in body
+    assert raw_get(url, "/.annals-site")[0] == 404
+    status, headers, body = raw_get(url, "/no-such-page.html")
+    assert status == 404 and "<html" in body.decode("utf-8") and b"Error response" not in body
+    assert (archive / "site" / "404.html").read_bytes().split(b"</head>")[0] in body
+
+
+def test_a_link_placed_in_the_site_is_not_followed_out_of_it(served, tmp_path):
+    archive, url = served
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not serve me", encoding="utf-8")
+    (archive / "site" / "leak.txt").symlink_to(secret)
+    status, _, body = raw_get(url, "/leak.txt")
+    assert status == 404 and b"do not serve me" not in body
+
+
+def test_the_open_pages_are_told_errors_without_the_archives_absolute_paths():
+    from annals.serve import LiveState
+
+    state = LiveState(hide=("/home/someone/archive/",))
+    state.failed("TemplateNotFound: /home/someone/archive/templates/x.html")
+    assert b"/home/someone" not in state.script() and b"templates/x.html" in state.script()
