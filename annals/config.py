@@ -119,7 +119,12 @@ def load_config(root: Path) -> Config:
     path = root / CONFIG_FILE
     if not path.is_file():
         return Config(root=root)
-    text = path.read_text(encoding="utf-8-sig")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ConfigError(f"{CONFIG_FILE}:{line}: not valid UTF-8 — save it as UTF-8") from None
     try:
         data = yamlsafe.load(text)
     except yaml.YAMLError as error:

@@ -63,9 +63,13 @@ def read_gazetteer(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
         return (), []
     name = path.name
     try:
-        text = read_regular(path).decode("utf-8-sig")
+        data = read_regular(path)
+        text = data.decode("utf-8-sig")
     except NotReadable as error:
         return (), [Problem(name, f"{error}; no entities read", severity="error")]
+    except UnicodeDecodeError as error:
+        return (), [Problem(name, "not valid UTF-8; no entities read — save it as UTF-8",
+                            data.count(b"\n", 0, error.start) + 1, "error")]
     try:
         data = yamlsafe.load(text)
     except yaml.YAMLError as error:
