@@ -93,3 +93,25 @@ def test_gazetteer_links_are_http_https_or_mailto_only(tmp_path):
     assert entity.links == ("https://ok.example/paul", "mailto:paul@example.org")
     assert len(problems) == 7 and all(p.line == 1 and "http, https or mailto" in p.message for p in problems)
     assert all(p.severity == "warning" and "Paul" in p.message for p in problems)
+
+
+def test_the_tree_of_names_finds_what_trying_each_name_longest_first_finds():
+    # The gazetteer's names are matched through a tree of their letters (10,000 entities took 445 s over
+    # 2,000 documents when every name was tried at every position): same matches as the plain alternation.
+    import random
+    import re
+
+    from annals.entities import FEW_NAMES, Matcher
+
+    rng = random.Random(7)
+    words = ["Kim", "Jong", "Un", "Il", "Sung", "l'État", "Corée", "du", "Sud", "Nord", "Parti", "Pa", "K"]
+    for round_ in range(60):
+        names = {" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(1, 90))}
+        entities = tuple(Entity(n, "person", (n,)) for n in sorted(names))
+        matcher = Matcher(entities)
+        plain = re.compile("(?<!\\w)(?:" + "|".join(re.escape(n).replace("'", "['’]")
+                                                     for n in sorted(names, key=len, reverse=True)) + ")(?!\\w)")
+        for _ in range(20):
+            text = " ".join(rng.choice(words + ["la", "l’État", "Kimono", ","]) for _ in range(12))
+            assert [m.span() for m, _ in matcher.find(text)] == [m.span() for m in plain.finditer(text)], (names, text)
+        assert bool(matcher.first_words) == (len(names) <= FEW_NAMES)
