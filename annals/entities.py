@@ -89,11 +89,10 @@ def read_gazetteer(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
             problems.append(Problem(name, f"entry {index + 1}: {problem}; left out", line, "error"))
             continue
         entity = _shown(entity, line, name, problems)
-        for link in entity.links:
-            if not is_safe_link(link):
-                problems.append(Problem(name, f"entry {entity.name!r}: link {link[:80]!r} left out — links must "
-                                              "be http, https or mailto addresses", line))
-        entity = replace(entity, links=tuple(link for link in entity.links if is_safe_link(link)))
+        unsafe = [link for link in entity.links if not is_safe_link(link)]
+        problems += [Problem(name, f"entry {entity.name!r}: link {link[:80]!r} left out — links must be http, "
+                                   "https or mailto addresses", line) for link in unsafe]
+        entity = replace(entity, links=tuple(link for link in entity.links if link not in unsafe))
         unknown = sorted(set(entry) - ENTRY_KEYS)
         if unknown:
             problems.append(Problem(name, f"entry {entity.name!r}: unknown keys {', '.join(unknown)} ignored", line))
@@ -104,7 +103,7 @@ def read_gazetteer(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
 
 
 def _shown(entity: Entity, line: int, name: str, problems: list) -> Entity:
-    """The entity with every text field as pages can show it, each field replaced in warned about once."""
+    """The entity with every text field as pages can show it, each field that had to be changed warned about once."""
     fields = {"name": entity.name, "aliases": entity.aliases, "description": entity.description}
     changed = {}
     for field, value in fields.items():

@@ -25,6 +25,11 @@ class NotReadable(ValueError):
     """A file Annals will not read, and why."""
 
 
+def leads_out(path: Path, root_real: Path) -> bool:
+    """A symbolic link to somewhere outside the source folder (`root_real`, resolved): never followed."""
+    return path.is_symlink() and not path.resolve().is_relative_to(root_real)
+
+
 def read_regular(path: Path) -> bytes:
     """The bytes of a regular file of at most MAX_FILE_BYTES. A pipe, a device or a socket is refused
     without waiting on it (opened non-blocking, checked once open, so a file swapped for a pipe after the
@@ -63,7 +68,7 @@ def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
                 continue
             stem, suffix = os.path.splitext(name)
             suffix = suffix.lower()
-            if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root_real):
+            if leads_out(Path(entry.path), root_real):
                 problems.append(Problem(rel, "is a symbolic link to a file outside the source folder; "
                                              "not followed — copy the file in instead", severity="error"))
                 continue

@@ -1,13 +1,13 @@
 """Date expressions in text → DateMention values with their precision, read against the document's date."""
 from __future__ import annotations
 
-import re
 import datetime
+import re
 from dataclasses import dataclass
 
 from ..model import STATED, DateMention, ReferenceDate
 from .patterns import patterns_for
-from .reading import MAX_YEAR, MIN_YEAR, Context, Rejected, read  # noqa: F401 — this package's interface
+from .reading import MAX_YEAR, MIN_YEAR, SEPARATOR, Context, Rejected, read  # noqa: F401 — its interface
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,6 @@ def find_dates(text: str, language: str = "fr", year: int | None = None,
     Relative dates ("hier", "last week") are counted from `reference` and refused without one.
     """
     return find_document_dates([text], language, year, reference)[0]
-
-
-# What separates a document's texts when they are read in one pass: no date shape reaches across it.
-SEPARATOR = "\x00"
 
 
 def find_document_dates(texts: list[str], language: str = "fr", year: int | None = None,
@@ -72,9 +68,8 @@ def find_document_dates(texts: list[str], language: str = "fr", year: int | None
 PUBLISHED = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 # A dateline: a place name and a comma opening the first paragraph ("PARIS, 12 mars 2019 (AFP) -",
 # "Pyongyang, May 14 (KCNA) --").
-DATELINE = re.compile(r"\s*[^\W\d_][\w'’.\- ]{0,40},\s*$")
-DATELINE_START = re.compile(r"\s*[^\W\d_][\w'’.\- ]{0,40},")
-DATELINE_REACH = 120  # characters of the first paragraph that hold its dateline, if it has one
+DATELINE = re.compile(r"\s*[^\W\d_][\w'’.\- ]{0,40},\s*")
+DATELINE_REACH = 80  # characters after the place that hold the dateline's date
 DIGIT = re.compile(r"\d")
 
 
@@ -89,14 +84,14 @@ def reference_date(published: str, title: str, first_paragraph: str, language: s
     for mention in find_dates(title, language).mentions if DIGIT.search(title) else ():
         if mention.how == STATED and mention.precision in ("day", "month") and not mention.end:
             return ReferenceDate(mention.iso, mention.precision, "title", mention.expression)
-    if not DATELINE_START.match(first_paragraph):
+    place = DATELINE.match(first_paragraph)
+    if place is None:
         return None
-    first = next(iter(patterns_for(language).finditer(first_paragraph[:DATELINE_REACH])), None)
-    if first is not None and DATELINE.match(first_paragraph[:first.start()]):
-        found = find_dates(first_paragraph[:first.end()], language)
-        mention = found.mentions[0] if found.mentions else None
-        if mention and mention.how == STATED and mention.precision == "day":
-            return ReferenceDate(mention.iso, "day", "dateline", mention.expression)
+    after = place.end()
+    found = find_dates(first_paragraph[after:after + DATELINE_REACH], language).mentions
+    if found and first_paragraph.startswith(found[0].expression, after) and found[0].how == STATED \
+            and found[0].precision == "day":
+        return ReferenceDate(found[0].iso, "day", "dateline", found[0].expression)
     return None
 
 

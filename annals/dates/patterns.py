@@ -20,6 +20,7 @@ YEAR_DIGITS = r"(?<![\d.,/-])(?P<year>\d{4})(?![\d]|-\d|[.,]\d)"
 JUCHE = r"\bJuche\s+(?P<juche>\d{1,3})(?:\s*\((?P<jyear>\d{4})\))?(?!\d)"
 YEAR = rf"(?:{YEAR_DIGITS}|{JUCHE})"
 END = r"(?!\w)"
+SPACE = r"[\s\u00a0]+"
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,7 @@ class LanguagePatterns:
     weekdays: dict
     relative: dict
     day_first: bool
-    triggers: tuple  # lower-case words: every date shape holds one of them or a digit
-    trigger_pattern: re.Pattern  # a run of digits, or a trigger as a whole word
+    trigger_pattern: re.Pattern  # a run of digits, or a trigger word as a whole word: every shape holds one
     starter: re.Pattern  # a word that can begin a date expression: a trigger, or a word of LEADS
     groups: dict  # shape → {what a group holds ("day", "month", "year2"…): its names in `pattern`}
     digit_pattern: re.Pattern  # the shapes that can start with a digit, tried where a digit is
@@ -129,20 +129,24 @@ def _alternation(names, group: str, insensitive: bool = True) -> str:
     return f"(?P<{group}>(?i:{body}))" if insensitive else f"(?P<{group}>{body})"
 
 
-def _words(words, group: str) -> str:
-    return _alternation(words, group)
+DAY2, YEAR2 = second(DAY), second(YEAR)
+
+
+def _relative_phrases(v: Vocabulary) -> str:
+    """The relative phrases of a language ("hier", "last week"), with either apostrophe, as a whole word;
+    weekdays with "dernier"/"next" are shapes of their own."""
+    phrases = [p for p, (unit, _) in v.relative.items() if not unit.startswith("weekday")]
+    phrases += [p.replace("'", "’") for p in phrases if "'" in p]
+    return r"(?<![\w'’-])" + _alternation(phrases, "phrase") + END
 
 
 def _french(v: Vocabulary) -> list[tuple[str, str]]:
-    """French shapes, most specific first; every group name is made unique by `_unique_groups`."""
+    """French shapes, most specific first; repeated group names are numbered by `_numbered`."""
     m = lambda g="month": _alternation(v.months, g) + END  # noqa: E731 — a small pattern maker
     w = _alternation(v.weekdays, "weekday") + END
-    d = DAY
-    d2 = second(DAY)
-    y2 = second(YEAR)
-    rel = _words(PAST_WORDS["fr"] + FUTURE_WORDS["fr"], "rel") + END
+    d, d2, y2, sp = DAY, DAY2, YEAR2, SPACE
+    rel = _alternation(PAST_WORDS["fr"] + FUTURE_WORDS["fr"], "rel") + END
     year_or_rel = rf"(?:\s+(?:{YEAR}|{rel}))?"
-    sp = r"[\s\u00a0]+"
     approx = r"(?P<approx>(?i:mi-|à\s+la\s+mi-|vers\s+la\s+mi-|début|fin|au\s+début\s+de|à\s+la\s+fin\s+de|" \
              r"dès\s+le\s+début\s+de|au\s+début\s+du\s+mois\s+de|à\s+la\s+fin\s+du\s+mois\s+de|à\s+la\s+mi-))"
     lead = r"(?i:en|courant|depuis|dès|jusqu['’]en|jusqu['’]à|à\s+partir\s+de|avant|après)"
@@ -160,10 +164,10 @@ def _french(v: Vocabulary) -> list[tuple[str, str]]:
         # personnes", "à 1500 m").
         ("fr_year_of", rf"\b(?i:de|à|pour|d['’]avant|contre){sp}(?P<year>(?:19|20)\d{{2}})(?![\d,.%])"
                        rf"(?!{sp}(?:\w+[sx]\b|m\b|km\b|kg\b|h\b|€|%|euros?\b|[A-Z]))"),
-        ("fr_year", rf"\b(?:{approx}(?:(?<=-)|{sp})|{lead}{sp}|(?i:l['’]année|année|l['’]an|depuis{sp}l['’]an|au{sp}cours{sp}de"
-                    rf"(?:{sp}l['’]année)?){sp}){YEAR}"),
+        ("fr_year", rf"\b(?:{approx}(?:(?<=-)|{sp})|{lead}{sp}|(?i:l['’]année|année|l['’]an|depuis{sp}l['’]an|"
+                    rf"au{sp}cours{sp}de(?:{sp}l['’]année)?){sp}){YEAR}"),
         ("fr_weekday_rel", rf"(?:\b(?P<this>(?i:ce)){sp}{w}|{w}{sp}{rel})"),
-        ("fr_relative", r"(?<![\w'’-])" + _words(_french_relative(v), "phrase") + END),
+        ("fr_relative", _relative_phrases(v)),
         # A weekday alone is one day ("mardi", "samedi dernier"), not a habit ("le mardi", "chaque mardi"),
         # a span ("du mardi au samedi"), a name ("le Journal du dimanche") or an ordinal ("le 8e samedi").
         ("fr_weekday", rf"(?<![Ll]e\s)(?<!chaque\s)(?<![dD]u\s)(?<![aA]u\s)(?<!\de\s)"
@@ -177,12 +181,6 @@ def _french(v: Vocabulary) -> list[tuple[str, str]]:
     ]
 
 
-def _french_relative(v: Vocabulary) -> list[str]:
-    """Relative phrases, with both apostrophes (the tables hold the straight one)."""
-    phrases = [p for p, (unit, _) in v.relative.items() if not unit.startswith("weekday")]
-    return phrases + [p.replace("'", "’") for p in phrases if "'" in p]
-
-
 def _english(v: Vocabulary) -> list[tuple[str, str]]:
     """English shapes. Month and weekday names are capitalised in English ("may" and "march" are verbs)."""
     caps = {name.capitalize(): n for name, n in v.months.items() if name.isascii()}
@@ -191,11 +189,8 @@ def _english(v: Vocabulary) -> list[tuple[str, str]]:
     # "May Day" is a holiday, not the month.
     m = lambda g="month": _alternation(caps, g, insensitive=False) + END + r"(?![\s\u00a0]+Day\b)"  # noqa: E731
     w = _alternation({n.capitalize(): i for n, i in v.weekdays.items()}, "weekday", insensitive=False) + END
-    d = DAY
-    d2 = second(DAY)
-    y2 = second(YEAR)
-    sp = r"[\s\u00a0]+"
-    rely = r"(?P<rely>(?i:last|this|next)){sp}(?i:year)".replace("{sp}", sp)
+    d, d2, y2, sp = DAY, DAY2, YEAR2, SPACE
+    rely = rf"(?P<rely>(?i:last|this|next)){sp}(?i:year)"
     year_or_rel = rf"(?:,?{sp}(?:{YEAR}|{rely}))?"
     approx = r"(?P<approx>(?i:early|late|mid-|mid|in\s+early|in\s+late|in\s+mid-|in\s+mid|at\s+the\s+end\s+of|" \
              r"at\s+the\s+beginning\s+of|at\s+the\s+start\s+of|towards\s+the\s+end\s+of|in\s+the\s+middle\s+of|" \
@@ -223,12 +218,11 @@ def _english(v: Vocabulary) -> list[tuple[str, str]]:
         ("en_ago", rf"\b(?P<ago>\d{{1,3}}){sp}(?P<ago_unit>(?i:years|year|months|month|days|day)){sp}(?i:ago)"
                    rf"{END}"),
         ("en_weekday_rel", rf"\b(?:{rel}{sp}|(?i:on){sp}){w}(?!,?{sp}(?:{m()}|\d))"),
-        ("en_relative", r"(?<![\w'’-])" + _words([p for p, (u, _) in v.relative.items() if not u.startswith("weekday")], "phrase")
-         + END),
+        ("en_relative", _relative_phrases(v)),
     ]
 
 
-def _common(v: Vocabulary) -> list[tuple[str, str]]:
+def _common() -> list[tuple[str, str]]:
     """Numeric and ISO dates, and five-digit "years" (reported, never read)."""
     return [
         ("year_span", r"(?<![\d-])(?P<year>(?:19|20)\d{2})[-–](?P<year2>(?:19|20)\d{2})(?![\d-])"),
@@ -242,7 +236,7 @@ def _common(v: Vocabulary) -> list[tuple[str, str]]:
 def _generic(v: Vocabulary) -> list[tuple[str, str]]:
     """Other languages: day-month-year and month-year shapes over CLDR month names."""
     m = _alternation(v.months, "month") + END
-    sp = r"[\s\u00a0]+"
+    sp = SPACE
     return [
         ("xx_day", rf"{DAY}\.?{sp}{m}(?:{sp}{YEAR})?"),
         ("xx_day_after", rf"{m}{sp}{DAY}(?:,?{sp}{YEAR})?"),
@@ -300,7 +294,7 @@ def patterns_for(language: str) -> LanguagePatterns:
         for table, part in ((months, words.months), (weekdays, words.weekdays), (relative, words.relative)):
             for spelling, value in part.items():
                 table.setdefault(spelling, value)
-    alternatives += _common(vocabulary(base))
+    alternatives += _common()
     regex, groups = _numbered(alternatives)
     digits, digit_groups = _numbered([(name, body) for name, body in alternatives if name in DIGIT_SHAPES])
     # Shapes that hold a digit are found from their digits; the others hold a month or weekday name, a
@@ -309,7 +303,7 @@ def patterns_for(language: str) -> LanguagePatterns:
     triggers |= {phrase.split()[-1].split("'")[-1] for phrase in relative}
     triggers = {t for t in triggers if len(t) >= 3}
     return LanguagePatterns(languages, re.compile(rf"\b(?:{regex})"), months, weekdays, relative,
-                            vocabulary(base).day_first, tuple(sorted(triggers)), _trigger_pattern(triggers),
+                            vocabulary(base).day_first, _trigger_pattern(triggers),
                             _trigger_pattern(triggers | LEADS | {p.split()[0] for p in relative}), groups,
                             re.compile(rf"\b(?:{digits})"), digit_groups)
 

@@ -26,6 +26,8 @@ PAST = {word for words in PAST_WORDS.values() for word in words} | {"past"}
 FUTURE = {word for words in FUTURE_WORDS.values() for word in words}
 NO_YEAR = ("no year given and none stated earlier in the document — add the year, or a `published:` date "
            "in the document's metadata")
+# What separates a document's texts when they are read in one pass: no date shape reaches across it.
+SEPARATOR = "\x00"
 NO_REFERENCE = ("relative to a date the document does not give — add a `published:` date to its metadata "
                 "(nothing is guessed from the day it is built)")
 
@@ -122,11 +124,9 @@ def _mention(expression: str, when: Day, how: str, end: Day | None = None, appro
         return Rejected(expression, problem)
     iso, precision = _iso(when)
     end_iso = _iso(end)[0] if end else ""
-    if end_iso and end_iso <= iso:
-        end_iso = "" if end_iso == iso else end_iso
-        if end_iso:
-            return Rejected(expression, "the range ends before it starts")
-    return DateMention(iso, precision, expression, how, end_iso, approximate)
+    if end_iso and end_iso < iso:
+        return Rejected(expression, "the range ends before it starts")
+    return DateMention(iso, precision, expression, how, "" if end_iso == iso else end_iso, approximate)
 
 
 def _impossible(when: Day) -> str:
@@ -156,7 +156,9 @@ def _numeric(expression: str, g: dict, day_first: bool):
     first, second, year = int(g["n1"]), int(g["n2"]), int(g["n3"])
     if len(g["n3"]) == 2:  # "03/03/25"
         year += 2000 if year < 70 else 1900
-    orders = [(first, second), (second, first)] if (day_first or g["sep"] == ".") else [(second, first), (first, second)]
+    orders = [(first, second), (second, first)]
+    if not (day_first or g["sep"] == "."):
+        orders.reverse()
     for day, month in orders:
         result = _mention(expression, Day(year, month, day), STATED)
         if isinstance(result, DateMention):
@@ -336,10 +338,9 @@ def tense(text: str, match: re.Match) -> str:
     """"future" when the date's sentence speaks of what is to come (a deadline before the date, "sera",
     "will", "prévu"), "past" when it speaks in a past tense ("déclaraient", "avait"), else "": a yearless
     date then falls in the year the document's date suggests (see AHEAD_DAYS)."""
-    start = max(text.rfind(". ", 0, match.start()), text.rfind("; ", 0, match.start()),
-                text.rfind("\x00", 0, match.start())) + 1
-    ends = [i for i in (text.find(". ", match.end()), text.find("; ", match.end()), text.find("\x00", match.end()))
-            if i >= 0]
+    bounds = (". ", "; ", SEPARATOR)
+    start = max(text.rfind(bound, 0, match.start()) for bound in bounds) + 1
+    ends = [i for i in (text.find(bound, match.end()) for bound in bounds) if i >= 0]
     sentence = text[start:min(ends) if ends else len(text)]
     if DEADLINE.search(text, max(0, match.start() - 16), match.start()) or FUTURE_CUES.search(sentence):
         return "future"

@@ -24,12 +24,12 @@ EXTRA_RELATIVE = {
            "l'année précédente": ("year", -1), "ce matin": ("day", 0), "ce soir": ("day", 0),
            "cet après-midi": ("day", 0), "hier soir": ("day", -1), "hier matin": ("day", -1)},
     "en": {"the day before yesterday": ("day", -2), "the day after tomorrow": ("day", 2),
-           "earlier this year": ("year", 0), "last night": ("day", -1), "earlier this month": ("month", 0), "later this year": ("year", 0)},
+           "earlier this year": ("year", 0), "last night": ("day", -1), "earlier this month": ("month", 0),
+           "later this year": ("year", 0)},
 }
 # The words that turn a weekday or month into the last or next one ("samedi dernier", "next June").
 PAST_WORDS = {"fr": ("dernier", "dernière", "passé", "passée"), "en": ("last",)}
 FUTURE_WORDS = {"fr": ("prochain", "prochaine"), "en": ("next",)}
-THIS_WORDS = {"fr": ("ce", "cette"), "en": ("this",)}
 
 
 @dataclass(frozen=True)
@@ -63,14 +63,14 @@ def vocabulary(language: str) -> Vocabulary:
             for offset in offsets:
                 phrase = fields[name]["relative"].get(offset)
                 if phrase:
-                    relative.setdefault(_key(phrase), (unit, offset))
+                    relative.setdefault(key(phrase), (unit, offset))
         for weekday, name in enumerate(WEEKDAY_FIELDS):
             for offset in (-1, 0, 1):
                 phrase = fields[name]["relative"].get(offset)
                 if phrase:
-                    relative.setdefault(_key(phrase), (f"weekday{weekday}", offset))
+                    relative.setdefault(key(phrase), (f"weekday{weekday}", offset))
     for phrase, value in EXTRA_RELATIVE.get(language, {}).items():
-        relative.setdefault(_key(phrase), value)
+        relative.setdefault(key(phrase), value)
     abbreviations -= {str(n).lower() for locale in locales for n in get_month_names("wide", locale=locale).values()}
     pattern = get_date_format("short", locale=locales[0]).pattern
     return Vocabulary(language, months, frozenset(abbreviations), weekdays, relative,
@@ -89,10 +89,7 @@ def _add(table: dict, name: str, value: int, abbreviated: bool = False) -> None:
 NOT_ABBREVIATIONS = {"sept"}  # French "sept" is seven
 
 
-def _key(phrase: str) -> str:
+def key(phrase: str) -> str:
     """A phrase as looked up: lower case, typographic apostrophes straightened, spaces single."""
     return " ".join(phrase.replace("’", "'").lower().split())
 
-
-def key(phrase: str) -> str:
-    return _key(phrase)

@@ -9,7 +9,8 @@ from pathlib import Path
 from .. import slugs
 from ..dates import find_document_dates, reference_date
 from ..parallel import ordered_map
-from ..sources import FORMATS, SIDECAR, NotReadable, find_sources, read_regular, source_name  # noqa: F401
+from ..sources import (FORMATS, SIDECAR, NotReadable, find_sources, leads_out,  # noqa: F401 — its interface
+                       read_regular, source_name)
 from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, RefusedDate, Source
 from .decode import Undecodable, decode, replace_forbidden
 from .markdown import read_markdown
@@ -108,7 +109,7 @@ def _sidecar(sidecar: Path, root: Path) -> tuple[dict, list[tuple[int, str]]]:
     source folder (`root`; a link leading out of it is reported when the folder is listed)."""
     if not os.path.lexists(sidecar):
         return {}, []
-    if sidecar.is_symlink() and not sidecar.resolve().is_relative_to(root.resolve()):
+    if leads_out(sidecar, root.resolve()):
         return {}, []
     try:
         data = read_regular(sidecar)
@@ -124,14 +125,13 @@ def _dated_blocks(parts: Parts, language: str, name: str, reference) -> tuple[tu
     """Number the paragraphs and read their dates against the document's date (`reference`), in one
     pass over the document; a document without one carries the year from one date to the next,
     headings included."""
-    texts = [raw for raw in parts.blocks if raw.kind in (PARAGRAPH, HEADING)]
-    found = dict(zip((id(raw) for raw in texts), find_document_dates([raw.text for raw in texts], language,
-                                                                        None, reference)))
+    found = iter(find_document_dates([raw.text for raw in parts.blocks if raw.kind in (PARAGRAPH, HEADING)],
+                                     language, None, reference))
     blocks, refused, problems, number = [], [], [], 0
     for raw in parts.blocks:
         dates = ()
         if raw.kind in (PARAGRAPH, HEADING):
-            read = found[id(raw)]
+            read = next(found)
             refused += [RefusedDate(raw.line, r.expression, r.reason) for r in read.rejected]
             problems += [Problem(name, f"{r.expression!r} is not read as a date: {r.reason}", raw.line)
                          for r in read.rejected if r.warn]
