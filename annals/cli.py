@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import ConfigError, load_config
+from .permalinks import RecordError
 from .pipeline import BuildOptions, SourceChanged, TemplateFailed, build, counted
 from .progress import TerminalProgress
 from .write import UnsafeOutput
@@ -100,6 +101,9 @@ def run_build(args) -> int:
         report = build(BuildOptions.from_config(config), clean=args.clean, progress=progress)
     except (UnsafeOutput, SourceChanged) as error:
         print(f"annals: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except RecordError as error:
+        print(f"{error}\nannals: nothing was published — the previous site is unchanged", file=sys.stderr)
         return EXIT_FAILED
     except TemplateFailed as error:
         print(f"{error}\nannals: a template failed; nothing was published — the previous "

@@ -62,6 +62,10 @@ OPTIONS = {
     "strict": Option(bool, False, "Treat every warning as a failure (the previous site stays)."),
     "search": Option(bool, True, "Publish the full-text search: its page, the box on every page and its index "
                                  "(a quarter of the site); false leaves them out."),
+    "addresses": Option(str, "addresses.json", "The record of every address the site has published, relative "
+                                               "to annals.yaml; the build keeps it up to date — keep it with "
+                                               "your sources. \"\" keeps none (the published site's copy "
+                                               "is then the record)."),
 }
 
 
@@ -78,6 +82,7 @@ class Config:
     media_marker: str = ""
     strict: bool = False
     search: bool = True
+    addresses: str = "addresses.json"
     root: Path = Path(".")  # the folder annals.yaml is in; source and output are relative to it
 
     @property
@@ -91,6 +96,10 @@ class Config:
     @property
     def entities_path(self) -> Path:
         return self.root / self.entities if self.entities else self.source_dir / "entities.yaml"
+
+    @property
+    def addresses_path(self) -> Path | None:
+        return self.root / self.addresses if self.addresses else None
 
     def with_overrides(self, **overrides) -> "Config":
         """Command-line values win over the file; None means "not given"."""
@@ -117,8 +126,8 @@ def _check(key: str, value, where: str) -> None:
 def load_config(root: Path) -> Config:
     """The configuration of the archive in `root`: annals.yaml if present, defaults otherwise."""
     path = root / CONFIG_FILE
-    if not path.is_file():
-        return Config(root=root)
+    if not path.is_file():  # no archive folder to keep a record of addresses in: the site's copy is the record
+        return Config(root=root, addresses="")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")

@@ -7,8 +7,7 @@ from itertools import groupby
 
 from . import slugs
 from .model import Event, Section, Subsection
-
-DOCUMENT_RESERVED = {"index"}
+from .permalinks import Placement, Record, Wanted, place
 
 
 @dataclass(frozen=True)
@@ -39,19 +38,21 @@ class Archive:
     years: tuple[YearGroup, ...]
 
     by_document: dict  # document path → its events, in paragraph order
+    addresses: Placement  # the record of addresses after this build, and the redirect pages it asks for
 
     def events_of(self, document) -> tuple[Event, ...]:
         return self.by_document.get(document.path, ())
 
 
-def build_archive(documents: tuple) -> Archive:
+def build_archive(documents: tuple, record: Record = Record()) -> Archive:
     """The archive's indexes from its documents (`Document` or `Summary`: they need only the dated
-    paragraphs' numbers, dates and excerpts)."""
-    placed = assign_paths(documents)
+    paragraphs' numbers, dates and excerpts), their pages placed where `record` (permalinks.py) says
+    the addresses already published lead."""
+    placed, addresses = assign_paths(documents, record)
     by_document = {d.path: tuple(document_events(d)) for d in placed}
     events = tuple(sorted((e for evs in by_document.values() for e in evs), key=chronological))
     return Archive(documents=tuple(sorted(placed, key=lambda d: d.path)), sections=sections_of(placed),
-                   events=events, years=timeline(events), by_document=by_document)
+                   events=events, years=timeline(events), by_document=by_document, addresses=addresses)
 
 
 def newest_date(documents, events) -> str:
@@ -91,17 +92,16 @@ def section_folders(documents) -> tuple[dict[str, str], dict[tuple[str, str], st
     return section_slug, folders
 
 
-def assign_paths(documents) -> list:
-    """Each document with its unique page path; collisions resolved in source-name order."""
-    _, folders = section_folders(documents)
-    taken = defaultdict(set)
-    placed = []
-    for document in sorted(documents, key=lambda d: d.source.name):
-        folder = folders[(document.section, document.subsection)]
-        wanted = document.slug or slugs.slug(document.title, document.source.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-        name = slugs.unique(wanted, taken[folder], DOCUMENT_RESERVED)
-        placed.append(replace(document, path=f"{folder}/{name}.html"))
-    return placed
+def assign_paths(documents, record: Record = Record()) -> tuple[list, Placement]:
+    """Each document with its page path: the address its folder and slug make unless another document
+    holds it (then the first free suffix, new documents in source-name order), and the record kept."""
+    section_slug, folders = section_folders(documents)
+    wanted = [Wanted(d.source.name, d.source.sha256, d.title, folders[(d.section, d.subsection)],
+                     d.slug or slugs.slug(d.title, d.source.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]), d.aliases)
+              for d in documents]
+    indexes = {f"{folder}/index.html" for folder in [*section_slug.values(), *folders.values()]}
+    placement = place(wanted, record, indexes)
+    return [replace(d, path=placement.paths[d.source.name]) for d in documents], placement
 
 
 def document_events(document) -> list[Event]:

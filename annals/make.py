@@ -25,7 +25,9 @@ from .index import build_archive, newest_date
 from .loader import load_document
 from .model import Document, Problem, Summary
 from .parallel import Background, abandoned, ordered_map
-from .pipeline import BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, source_date_epoch
+from .permalinks import RECORD_FILE, read_record, write_record
+from .pipeline import (BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, plan_state,
+                       source_date_epoch)
 from .dates.patterns import patterns_for
 from .datereport import date_report
 from .exports import document_lines, dump_json, export_files
@@ -46,6 +48,7 @@ def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Pr
         if options.strict and report.problems:
             staging.discard()
             return report
+        report = _keep_record(options, renderer.archive.addresses.record, report)
         if staging.finish():
             staging.publish()
         else:
@@ -62,23 +65,34 @@ def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Pr
             whole.close()
     report = replace(report, published=True)
     try:
-        cache.save(plan.state, report, set(plan.names), staging.records(), plan.recorded)
+        cache.save(plan_state(options, plan.inputs, plan.signatures), report, set(plan.names), staging.records(),
+                   plan.recorded)
     finally:
         staging.settle()
     return report
+
+
+def _keep_record(options: BuildOptions, record, report: BuildReport) -> BuildReport:
+    """The record of addresses written beside annals.yaml before the site it describes is published (an
+    address published is always recorded); a report with a warning if it could not be."""
+    failed = write_record(options.addresses, record.encoded()) if options.addresses else ""
+    if not failed:
+        return report
+    return replace(report, problems=report.problems + (Problem(options.addresses.name, failed),))
 
 
 def _model(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progress) -> tuple:
     """Load → index: the sources as documents, the archive and its entities, and the renderer of its pages;
     with what each source became (`entries`) and every problem found."""
     gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer)
+    record = read_record(options.addresses, options.output / RECORD_FILE)
     entries = _load(options, cache, plan, gazetteer, progress)
     documents = tuple(e.document for e in entries.values() if e.document is not None)
-    archive = build_archive(documents)
+    archive = build_archive(documents, record)
     entity_index = index_entities(gazetteer, archive.documents, archive.events_of,
                                   {name: e.cuts for name, e in entries.items()})
     problems = (tuple(plan.find_problems) + tuple(p for e in entries.values() for p in e.problems)
-                + tuple(gazetteer_problems))
+                + tuple(gazetteer_problems) + archive.addresses.problems)
     renderer = Renderer(archive, site_of(options), theme.search_path(options.theme_root, "templates"),
                         entity_index, fragments=cache.fragments, settings_digest=plan.settings,
                         document_digests={d.path: entries[d.source.name].digest for d in archive.documents})
@@ -117,6 +131,8 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
                          options.workers)
     running.append(exports)
     pages = staging.write(renderer.index_pages()) + pages
+    staging.write(renderer.redirects())  # not pages of their own: no sitemap lists them
+    staging.write([Output(RECORD_FILE, archive.addresses.record.encoded())])
     report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
                          problems=problems, dates=tuple(date_report(archive.documents)))
     staging.write([Output("build-report.json", dump_json(report.as_data()))])

@@ -159,8 +159,9 @@ class Document:
     blocks: tuple[Block, ...]
     source: Source
     provenance: Provenance = field(default_factory=Provenance)
-    slug: str = ""  # the page name its title asks for (the indexer makes it unique); set by the loader
+    slug: str = ""  # the page name its `slug:` or title asks for (the indexer makes it unique); set by the loader
     path: str = ""  # output path of the document page, e.g. "section/sub/title.html"
+    aliases: tuple[str, ...] = ()  # site paths its metadata says it had before (permalinks.alias_path)
     reference: ReferenceDate | None = None  # the document's own date, if it has one
     refused: tuple[RefusedDate, ...] = ()  # date-like expressions not read as dates
 
@@ -220,13 +221,14 @@ class Summary:
     paragraph_count: int
     reference: ReferenceDate | None = None
     refused: tuple[RefusedDate, ...] = ()
+    aliases: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, document: Document) -> "Summary":
         return cls(document.title, document.section, document.subsection, document.language, document.source,
                    document.provenance, document.slug, document.path,
                    tuple(DatedParagraph.of(b) for b in document.dated), document.paragraph_count,
-                   document.reference, document.refused)
+                   document.reference, document.refused, document.aliases)
 
     @property
     def id(self) -> str:

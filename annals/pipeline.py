@@ -42,6 +42,7 @@ class BuildOptions:
     strict: bool = False  # any warning fails the build and leaves the previous site
     search: bool = True  # the full-text search: its page, the box on every page, its index
     workers: int = 0  # processes for reading and rendering documents; 0: one per core
+    addresses: Path | None = None  # the record of addresses kept beside annals.yaml; None: the site's own
 
     @property
     def gazetteer(self) -> Path:
@@ -53,7 +54,7 @@ class BuildOptions:
                    title=config.title, description=config.description, base_url=config.base_url,
                    entities=config.entities_path,
                    date_style=config.date_style, media_marker=config.media_marker, theme_root=config.root,
-                   strict=config.strict, search=config.search)
+                   strict=config.strict, search=config.search, addresses=config.addresses_path)
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,14 @@ def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
                     [str(p) for p in find_problems], theme_digest(options))
     records = cache.outputs()
     intact, others = scan_site(options.output, records)
-    return Plan(paths, names, signatures, find_problems, settings, inputs, digest(inputs, signatures), intact,
-                records, others)
+    return Plan(paths, names, signatures, find_problems, settings, inputs, plan_state(options, inputs, signatures),
+                intact, records, others)
+
+
+def plan_state(options: BuildOptions, inputs: str, signatures: dict[str, str]) -> str:
+    """Everything a build depends on, as one digest: its inputs, the sources' stat, and the stat of the
+    kept record of addresses (one edited by hand is a change; a build records the state after writing it)."""
+    return digest(inputs, signatures, signature(options.addresses) if options.addresses else "")
 
 
 def source_signature(path: Path, reader: str) -> str:

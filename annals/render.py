@@ -17,6 +17,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from . import slugs
+from .permalinks import redirect_link
 from .cache import Fragments, code_version, digest
 from .entities import EntityIndex
 from .i18n import count_label, format_iso, strings
@@ -360,6 +361,12 @@ class Renderer:
     def sitemap(self, pages: list[str]) -> Output:
         """Every page of the site, as absolute addresses under base_url."""
         return self.page("sitemap.xml", "sitemap.xml", paths=sorted(pages))
+
+    def redirects(self) -> Iterator[Output]:
+        """A page at each address a document had before, sending its visitors on to the document's page."""
+        for redirect in self.archive.addresses.redirects:
+            yield self.page("redirect.html", redirect.path, target=redirect_link(redirect), title=redirect.title,
+                            canonical=self.site.base_url + redirect.target if self.site.base_url else "")
 
     def not_found(self) -> Output:
         return self.page("404.html", "404.html")

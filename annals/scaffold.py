@@ -14,6 +14,8 @@ output: site
 date_style: long                 # long (19 juin 2024), medium or short
 media_marker: ""                 # wording where the original had photos; default: the interface's
 strict: false                    # true: any warning fails the build and keeps the previous site
+addresses: addresses.json        # the record of published addresses, kept up to date by each build:
+                                 # keep it with your sources so that an address never changes meaning
 """
 
 NBSP = "\u00a0\u00a0 "
@@ -53,6 +55,8 @@ README = """\
 This folder is an Annals archive. Put source documents in seeds/ (plain .txt in the format of
 seeds/un-premier-document.txt, or Markdown with YAML front matter), then run `annals build`.
 Files in templates/ or static/ here replace the default theme's file of the same name.
+addresses.json (written by the first build) records every address the site has published, so that each
+keeps leading to its document: keep it with the sources (in version control, in backups).
 """
 
 

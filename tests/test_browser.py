@@ -179,3 +179,18 @@ def test_search_across_blocks_finds_every_paragraph_and_its_page(tmp_path, page)
         for result in found["results"]:
             assert set(search.terms(word)) <= set(search.terms(result["text"]))
             assert result["url"].split("#")[1] == result["anchor"]
+
+
+def test_an_old_address_leads_to_the_same_paragraph_from_disk(tmp_path, page):
+    from annals.pipeline import BuildOptions, build
+
+    seeds, site = tmp_path / "seeds", tmp_path / "site"
+    seeds.mkdir()
+    body = "\u00a0\u00a0 Le 19 juin 2024, le conseil s'est réuni.\n"
+    (seeds / "a.txt").write_text("Titre avec une faute\n" + body, encoding="utf-8")
+    build(BuildOptions(source=seeds, output=site))
+    (seeds / "a.txt").write_text("Titre corrigé\n" + body, encoding="utf-8")
+    build(BuildOptions(source=seeds, output=site))
+    page.goto((site / "unsorted/titre-avec-une-faute.html").as_uri() + "#2024-06-19")
+    page.wait_for_url("**/unsorted/titre-corrige.html#2024-06-19")
+    assert page.locator(":target").get_attribute("id") == "2024-06-19"

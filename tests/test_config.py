@@ -25,7 +25,16 @@ def archive(tmp_path, config=None, files=None):
 
 
 def test_defaults_without_a_file(tmp_path):
-    assert load_config(tmp_path) == Config(root=tmp_path)
+    # Without annals.yaml there is no archive folder to keep the record of addresses in.
+    assert load_config(tmp_path) == Config(root=tmp_path, addresses="")
+    assert load_config(tmp_path).addresses_path is None
+
+
+def test_the_record_of_addresses_is_kept_beside_annals_yaml(tmp_path):
+    root = archive(tmp_path, "title: Mon archive\n")
+    assert load_config(root).addresses_path == root / "addresses.json"
+    other = archive(tmp_path / "b", "addresses: records/adresses.json\n")
+    assert load_config(other).addresses_path == other / "records/adresses.json"
 
 
 def test_values_are_read(tmp_path):
@@ -122,7 +131,7 @@ def test_new_archive_builds_and_checks_clean(tmp_path):
 def test_reference_lists_every_key():
     table = reference()
     for key in ("title", "language", "base_url", "source", "output", "date_style", "media_marker", "strict",
-                "search"):
+                "search", "addresses"):
         assert f"`{key}`" in table
 
 

@@ -63,7 +63,10 @@ class Archive:
         self.age(path)
 
     def options(self, output: Path) -> BuildOptions:
-        return BuildOptions(source=self.source, output=output, theme_root=self.theme, **self.settings)
+        # The record of addresses kept beside the sources, as `annals build` keeps it beside annals.yaml: a
+        # clean build into another folder reads the same history of addresses.
+        return BuildOptions(source=self.source, output=output, theme_root=self.theme,
+                            addresses=self.root / "addresses.json", **self.settings)
 
 
 def edit(archive: Archive, rng: random.Random, site: Path) -> str:

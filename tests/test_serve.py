@@ -171,3 +171,17 @@ def test_the_open_pages_are_told_errors_without_the_archives_absolute_paths():
     state = LiveState(hide=("/home/someone/archive/",))
     state.failed("TemplateNotFound: /home/someone/archive/templates/x.html")
     assert b"/home/someone" not in state.script() and b"templates/x.html" in state.script()
+
+
+@pytest.mark.browser
+def test_the_open_page_follows_its_document_when_its_title_is_edited(served, page):  # noqa: F811
+    archive, url = served
+    before = document_url(archive, url)
+    page.goto(before)
+    page.wait_for_function("typeof window.annalsLive === 'function'")
+    source = source_of(archive)
+    title = json.loads((archive / "site" / "documents.json").read_text(encoding="utf-8"))[0]["title"]
+    source.write_text(source.read_text(encoding="utf-8").replace(title, "Un titre corrigé", 1), encoding="utf-8")
+    page.wait_for_url("**/un-titre-corrige.html", timeout=20_000)
+    assert page.locator("h1").inner_text() == "Un titre corrigé"
+    assert "Un titre corrigé" in fetch(before)  # the old address, over HTTP too, leads on to the page

@@ -90,7 +90,8 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
                     encoding=decoded.encoding, format=form)
     document = Document(
         title=title,
-        slug=slugs.slug(title, Path(name).stem),
+        slug=slugs.slug(meta.get("slug") or title, Path(name).stem),
+        aliases=meta.get("aliases", ()),
         section=meta.get("section") or parts.section,
         subsection=meta.get("subsection") or parts.subsection,
         language=language,

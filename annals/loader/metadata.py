@@ -6,6 +6,7 @@ import datetime
 import yaml
 
 from .. import yamlsafe
+from ..permalinks import alias_path
 from ..yamlkeys import key_lines
 from ..showable import UNSHOWABLE, shown
 
@@ -19,10 +20,12 @@ KEYS = {
     "retrieved": ("retrieved", "retrieved_at"),
     "publisher": ("publisher",),
     "published": ("published", "date"),
+    "slug": ("slug",),
+    "aliases": ("aliases",),  # a list: the addresses the document had before, each published as a redirect
 }
 ALIASES = {spelling: key for key, spellings in KEYS.items() for spelling in spellings}
 # Keys other generators write that carry nothing Annals shows; accepted without a warning.
-IGNORED = {"tags", "author", "authors", "slug", "summary", "draft", "description"}
+IGNORED = {"tags", "author", "authors", "summary", "draft", "description"}
 
 
 class MetadataError(ValueError):
@@ -60,14 +63,38 @@ def checked(data: dict, text: str = "", first_line: int = 1) -> tuple[dict, list
                 known = ", ".join(sorted(KEYS))
                 notes.append((line, f"unknown metadata key {raw_key!r} ignored — known keys: {known}"))
             continue
+        if key == "aliases":
+            aliases, alias_notes = _aliases(raw_key, value, text, line, first_line)
+            values.setdefault(key, aliases)
+            notes += alias_notes
+            continue
         if isinstance(value, (datetime.date, datetime.datetime)):
             value = value.isoformat()
         if isinstance(value, bool) or not isinstance(value, (str, int, float)) or value is None:
             notes.append((line, f"metadata key {raw_key!r} should be text, not "
                                 f"{type(value).__name__}; ignored"))
             continue
-        text, replaced = shown(str(value).strip())
+        value, replaced = shown(str(value).strip())
         if replaced:
             notes.append((line, f"metadata key {raw_key!r} {UNSHOWABLE}"))
-        values.setdefault(key, text)
+        values.setdefault(key, value)
     return values, notes
+
+
+def _aliases(raw_key, value, text: str, line: int, first_line: int) -> tuple[tuple[str, ...], list]:
+    """`aliases:` (one address or a list of them) as the site paths of their redirect pages, and a note
+    for each that cannot be one, with its line (`line`: the key's; `first_line`: the text's first)."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+    if items is None or not all(isinstance(item, str) for item in items):
+        return (), [(line, f"metadata key {raw_key!r} should be an address or a list of addresses; ignored")]
+    rows = text.split("\n")[line - first_line:]
+    paths, notes = [], []
+    for item in items:
+        path = alias_path(item)
+        if path:
+            paths.append(path)
+            continue
+        at = next((line + k for k, row in enumerate(rows) if item in row), line)
+        notes.append((at, f"alias {shown(item)[0]!r} is not published: an alias is an address inside the site "
+                          "(such as /posts/old-title/ or old/page.html), not a place the site's own pages use"))
+    return tuple(dict.fromkeys(paths)), notes
