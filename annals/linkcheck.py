@@ -24,6 +24,9 @@ class BrokenLink:
 
 
 RESOURCE_ATTRIBUTES = {"src", "srcset", "poster", "data", "background"}
+# The kinds of <link> a browser fetches; the others (canonical, alternate, author…) only name an address.
+LOADING_LINKS = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest", "apple-touch-icon",
+                 "mask-icon", "dns-prefetch", "preconnect", "import"}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
 
 
@@ -43,12 +46,18 @@ class _PageScan(HTMLParser):
                 self.ids.add(value)
             elif name in ("href", "src") and value is not None:
                 self.links.append(value)
-            if value and (name in RESOURCE_ATTRIBUTES or (tag == "link" and name == "href")):
+            if value and (name in RESOURCE_ATTRIBUTES or (tag == "link" and name == "href" and _loads(attributes))):
                 self.resources.append(value)
             if value and name == "style":
                 self.resources += [a or b for a, b in CSS_URL.findall(value)]
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
             self.resources.append(attributes.get("content") or "")
+
+
+def _loads(link: dict) -> bool:
+    """Whether a browser fetches what a <link> names (a stylesheet, an icon…; a link with no rel, too)."""
+    kinds = set((link.get("rel") or "").lower().split())
+    return not kinds or bool(kinds & LOADING_LINKS)
 
 
 def scan(path: Path) -> _PageScan:

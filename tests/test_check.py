@@ -55,6 +55,14 @@ def test_a_network_resource_fails(site_copy):
     assert not result.passed and "cdn.example.org" in result.findings[0]
 
 
+def test_a_canonical_address_is_not_a_network_request_but_a_stylesheet_is(site_copy):
+    plant(site_copy, "</head>", '<link rel="canonical" href="https://example.org/a/index.html">'
+                                '<meta property="og:url" content="https://example.org/a/index.html"></head>')
+    assert check_network(site_copy).passed and check_links_and_anchors(site_copy).passed
+    plant(site_copy, "</head>", '<link rel="preload stylesheet" href="https://cdn.example.org/y.css"></head>')
+    assert not check_network(site_copy).passed
+
+
 def test_an_outbound_hyperlink_is_not_a_network_request(site_copy):
     plant(site_copy, "</main>", '<p><a href="https://example.org/">source</a></p></main>')
     assert check_network(site_copy).passed and check_links_and_anchors(site_copy).passed
