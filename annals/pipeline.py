@@ -43,6 +43,7 @@ class BuildOptions:
     search: bool = True  # the full-text search: its page, the box on every page, its index
     workers: int = 0  # processes for reading and rendering documents; 0: one per core
     addresses: Path | None = None  # the record of addresses kept beside annals.yaml; None: the site's own
+    citation_style: str = ""  # the CSL style of citations; "": the site language's default
 
     @property
     def gazetteer(self) -> Path:
@@ -54,7 +55,8 @@ class BuildOptions:
                    title=config.title, description=config.description, base_url=config.base_url,
                    entities=config.entities_path,
                    date_style=config.date_style, media_marker=config.media_marker, theme_root=config.root,
-                   strict=config.strict, search=config.search, addresses=config.addresses_path)
+                   strict=config.strict, search=config.search, addresses=config.addresses_path,
+                   citation_style=config.citation_style)
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ def settings_digest(options: BuildOptions) -> str:
     gazetteer — a page's key holds the entities the page shows — nor what only decides whether or how a
     build is published: `strict`, the build date of the feed, the problems found.)"""
     return digest(code_version(), options.language, options.title, options.description, options.base_url,
-                  options.date_style, options.media_marker, options.search)
+                  options.date_style, options.media_marker, options.search, options.citation_style)
 
 
 def theme_digest(options: BuildOptions) -> str:

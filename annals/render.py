@@ -19,7 +19,9 @@ from markupsafe import Markup
 from . import slugs
 from .permalinks import redirect_link
 from .cache import Fragments, code_version, digest
+from .citation import cite_box, cited, default_style, json_ld, meta_tags
 from .entities import EntityIndex
+from .facts import document_facts
 from .i18n import count_label, format_iso, strings
 from .index import Archive, pad_date
 from .model import Document, Event
@@ -37,6 +39,7 @@ class Site:
     date_style: str = "long"
     media_marker: str = ""
     search: bool = True  # the search page and the box on every page
+    citation_style: str = ""  # the CSL style of citations; "": the language's default (citation.default_style)
 
 
 def environment(template_dirs: list[Path], site: Site, compiled: BytecodeCache | None = None) -> Environment:
@@ -265,13 +268,18 @@ class Renderer:
         section = self._section_pages[document.section]
         subsection = next((s for s in section.subsections if s.name == document.subsection), None)
         events = self.archive.events_of(document)
+        item = cited(document, self.site)
+        box = cite_box(item, self.site.citation_style or default_style(self.site.language), self.site.language)
         return self.page("document.html", document.path, keyed=True, document=document,
                          section=Place(section.name, section.path),
                          subsection=Place(subsection.name, subsection.path) if subsection else None, events=events,
                          event_at={e.paragraph: e for e in events},
                          segments=self.segments_of(document.path),
                          citation_url=self.site.base_url + document.path if self.site.base_url else "",
-                         json_ld=json_ld(document, events, self.site),
+                         facts=document_facts(document, self.site.language, self.site.date_style),
+                         json_ld=json_ld(item, document, events), meta_tags=meta_tags(item),
+                         canonical=item.archive_url, cite=box,
+                         event_citations={e.anchor: box.of_event(item, e.anchor) for e in events},
                          source_copy=slugs.relative(source_copy_path(document), document.path))
 
     def entity_pages(self) -> Iterator[Output]:
@@ -424,22 +432,3 @@ def source_copy_path(document: Document) -> str:
     name = document.source.name.rsplit("/", 1)[-1]
     suffix = name[name.rindex("."):].lower() if "." in name.lstrip(".") else ".txt"
     return f"{document.id}.source{suffix}"
-
-
-def json_ld(document: Document, events, site: Site) -> Markup:
-    """schema.org Article with its dated events, as a JSON-LD block safe inside <script>.
-
-    Source text goes through json.dumps and then "<", ">" and "&" become \\u escapes, so nothing in it can
-    close the script element; the block is data, never run (and the CSP forbids inline script anyway).
-    """
-    paragraph_text = document.dated_text
-    data = {"@context": "https://schema.org", "@type": "Article", "headline": document.title,
-            "inLanguage": document.language, "articleSection": document.section or None,
-            "url": (site.base_url + document.path) if site.base_url else None,
-            "isBasedOn": document.provenance.url or None, "datePublished": document.provenance.published or None,
-            "publisher": {"@type": "Organization", "name": document.provenance.publisher}
-            if document.provenance.publisher else None,
-            "mentions": [{"@type": "Event", "name": paragraph_text[e.paragraph][:200], "startDate": e.date,
-                          "url": f"#{e.anchor}"} for e in events]}
-    text = json.dumps({k: v for k, v in data.items() if v not in (None, [])}, ensure_ascii=False, indent=1)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -194,3 +194,69 @@ def test_an_old_address_leads_to_the_same_paragraph_from_disk(tmp_path, page):
     page.goto((site / "unsorted/titre-avec-une-faute.html").as_uri() + "#2024-06-19")
     page.wait_for_url("**/unsorted/titre-corrige.html#2024-06-19")
     assert page.locator(":target").get_attribute("id") == "2024-06-19"
+
+
+def test_permalinks_are_there_on_a_touch_screen(seed_site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto((seed_site / "le-monde-et-la-coree/solidarite/pour-l-independance-et-la-justice.html").as_uri())
+    link = page.locator('a.permalink[href="#2024-06-19"]')
+    assert link.evaluate("e => getComputedStyle(e).opacity") == "1"
+    box = link.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 24  # room for a finger
+    link.tap()
+    page.wait_for_url("**#2024-06-19")
+    context.close()
+
+
+def test_a_printed_page_shows_each_paragraphs_id_and_the_pages_address(seed_site, page):
+    page.emulate_media(media="print")
+    page.goto((seed_site / "le-monde-et-la-coree/solidarite/pour-l-independance-et-la-justice.html").as_uri())
+    marker = page.evaluate("() => getComputedStyle(document.getElementById('p-2'), '::before').content")
+    assert marker.replace(" ", "") in ('"#"attr(id)', '"#p-2"'), marker
+    anchor = page.evaluate("() => getComputedStyle(document.querySelector('a.permalink'), '::after').content")
+    assert "attr(href)" in anchor.replace(" ", "") or anchor.startswith('"#'), anchor
+    address = page.locator(".document-facts .print-only")
+    assert address.is_visible() and "pour-l-independance-et-la-justice.html" in address.inner_text()
+    page.emulate_media(media="screen")
+    assert not address.is_visible()
+
+
+def test_the_cite_box_copies_and_downloads_with_the_readers_date(tmp_path, browser):
+    import datetime
+
+    import bibtexparser
+    import rispy
+
+    from annals.pipeline import BuildOptions, build
+
+    seeds, site = tmp_path / "seeds", tmp_path / "site"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Un titre\n\u00a0\u00a0 Le 19 juin 2024, une réunion.\n", encoding="utf-8")
+    (seeds / "a.yaml").write_text("publisher: Agence\npublished: 2024-06-20\n", encoding="utf-8")
+    build(BuildOptions(source=seeds, output=site, base_url="https://example.org/archive/"))
+    context = browser.new_context(accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto((site / "unsorted/un-titre.html").as_uri())
+    today = datetime.date.today()
+    page.locator("#cite > summary").click()
+    page.locator("#cite [data-copy]").click()
+    page.locator("#cite .cite-status").get_by_text("Citation copiée.").wait_for()
+    copied = " ".join(page.evaluate("navigator.clipboard.readText()").split())  # no-break spaces as spaces
+    assert copied.startswith("AGENCE, 2024. Un titre. Agence [en ligne]. 20 juin 2024.")
+    assert f"[Consulté le {today.day} " in copied and f"{today.year}]" in copied and "@today@" not in copied
+    with page.expect_download() as bib:
+        page.locator("#cite [data-download$='.bib']").click()
+    assert bib.value.suggested_filename == "un-titre.bib"
+    (entry,) = bibtexparser.parse_file(bib.value.path()).entries
+    assert entry["urldate"] == today.isoformat() and entry["url"] == "https://example.org/archive/unsorted/un-titre.html"
+    with page.expect_download() as record:
+        page.locator("#cite [data-download$='.ris']").click()
+    (ris,) = rispy.load(record.value.path())
+    assert ris["access_date"] == today.strftime("%Y/%m/%d") and ris["title"] == "Un titre"
+    with page.expect_download() as data:
+        page.locator("#cite [data-download$='.json']").click()
+    (item,) = json.loads(open(data.value.path(), encoding="utf-8").read())
+    assert item["accessed"] == {"raw": today.isoformat()}
+    context.close()

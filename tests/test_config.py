@@ -160,3 +160,9 @@ def test_a_site_without_search_has_no_search_page_box_or_index_and_gets_them_bac
                  "--clean"]) == 0
     assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == \
         {p.relative_to(tmp_path / "clean"): p.read_bytes() for p in (tmp_path / "clean").rglob("*") if p.is_file()}
+
+
+def test_the_citation_style_is_a_known_csl_style(tmp_path):
+    assert load_config(archive(tmp_path, "citation_style: apa\n")).citation_style == "apa"
+    with pytest.raises(ConfigError, match=r"annals.yaml:1: citation_style: expected the name of a CSL style"):
+        load_config(archive(tmp_path / "b", "citation_style: no-such-style\n"))

@@ -63,7 +63,7 @@ def test_the_rest_of_the_archive_builds_and_links_resolve(hostile_build):
     assert check_links(output) == []
 
 
-OWN_SCRIPT = re.compile(r"^(\.\./)*static/(search|timeline)\.js$")
+OWN_SCRIPT = re.compile(r"^(\.\./)*static/(search|timeline|cite|redirect)\.js$")
 OWN_FORM = re.compile(r"^(\.\./)*search\.html$")
 
 

@@ -212,7 +212,7 @@ def test_a_document_dated_by_its_title_reads_its_dates_against_it(tmp_path, make
     assert document["date"] == {"date": "2013-02-02", "precision": "day", "from": "title",
                                 "expression": "samedi 2 février 2013"}
     page = (output / document["url"]).read_text(encoding="utf-8")
-    assert "Date du document :" in page and "2 février 2013" in page and "d’après le titre" in page
+    assert "Date du document" in page and "2 février 2013" in page and "d’après le titre" in page
     assert "compté depuis la date du document" in page and "année tirée de la date du document" in page
     (entry,) = json.loads((output / "build-report.json").read_text(encoding="utf-8"))["dates"]
     assert [(r["expression"], r["edtf"], r["how"]) for r in entry["read"]] == [

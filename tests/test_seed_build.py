@@ -185,7 +185,7 @@ def test_document_page_has_schema_org_json_ld(seed_site):
     html = (seed_site / f"{DOC}.html").read_text(encoding="utf-8")
     block = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
     data = json.loads(block)
-    assert (data["@type"], data["headline"], data["inLanguage"]) == ("Article", "Pour l'indépendance et la justice", "fr")
+    assert (data["@type"], data["headline"], data["inLanguage"]) == ("NewsArticle", "Pour l'indépendance et la justice", "fr")
     assert [m["startDate"] for m in data["mentions"]][:4] == ["2021-01", "2023-09", "2024-06", "2024-06-19"]
     assert {m["url"] for m in data["mentions"]} == {f"#{anchor}" for anchor, *_ in EXPECTED_EVENTS}
 
