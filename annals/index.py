@@ -7,7 +7,7 @@ from itertools import groupby
 
 from . import slugs
 from .model import Event, Section, Subsection
-from .permalinks import Placement, Record, Wanted, place
+from .permalinks import Placement, Record, Wanted, place, with_anchors
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ def build_archive(documents: tuple, record: Record = Record()) -> Archive:
     the addresses already published lead."""
     placed, addresses = assign_paths(documents, record)
     by_document = {d.path: tuple(document_events(d)) for d in placed}
+    addresses = with_anchors(addresses, {d.source.name: [(e.anchor, e.excerpt) for e in by_document[d.path]]
+                                         for d in placed})
     events = tuple(sorted((e for evs in by_document.values() for e in evs), key=chronological))
     return Archive(documents=tuple(sorted(placed, key=lambda d: d.path)), sections=sections_of(placed),
                    events=events, years=timeline(events), by_document=by_document, addresses=addresses)

@@ -119,7 +119,8 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     page_inputs = digest(renderer.settings_digest, renderer.templates_of("document.html"), renderer.menu_years)
     pages = write_document_pages(renderer, staging, whole, options.workers,
                                  {d.path: digest(page_inputs, entries[d.source.name].digest, d.path,
-                                                 renderer.segments_of(d.path)) for d in archive.documents}, progress)
+                                                 renderer.segments_of(d.path), renderer.anchors_of(d))
+                                  for d in archive.documents}, progress)
     progress("index pages, search index and exports", 0, 1)
     search = _start_search_index(options, cache, staging, archive, entries, whole) if site.search else None
     running += [search] if search else []

@@ -13,6 +13,7 @@ record when no kept file is configured.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import re
@@ -47,6 +48,7 @@ class Held:
     former: tuple[str, ...] = ()
     sha256: str = ""
     gone: bool = False  # its source is no longer there; its addresses stay its own
+    anchors: tuple[tuple[str, str], ...] = ()  # every event anchor its page has had, with its paragraph's mark
 
     @property
     def addresses(self) -> tuple[str, ...]:
@@ -61,6 +63,7 @@ class Record:
 
     def encoded(self) -> bytes:
         documents = {name: {"address": h.address, "former": list(h.former), "sha256": h.sha256,
+                            **({"anchors": dict(h.anchors)} if h.anchors else {}),
                             **({"gone": True} if h.gone else {})} for name, h in sorted(self.held.items())}
         text = json.dumps({"about": ABOUT, "format": FORMAT, "documents": documents}, ensure_ascii=False, indent=1)
         return (text + "\n").encode("utf-8")
@@ -121,13 +124,16 @@ def _decoded(data: bytes, name: str) -> Record:
 
 def _held(source: str, entry, name: str, text: str) -> Held:
     former = entry.get("former", []) if isinstance(entry, dict) else None
+    anchors = entry.get("anchors", {}) if isinstance(entry, dict) else None
     valid = (isinstance(entry, dict) and isinstance(entry.get("address"), str) and isinstance(former, list)
-             and all(isinstance(f, str) for f in former) and isinstance(entry.get("sha256", ""), str))
+             and all(isinstance(f, str) for f in former) and isinstance(entry.get("sha256", ""), str)
+             and isinstance(anchors, dict) and all(isinstance(v, str) for v in anchors.values()))
     if not valid:
         line = text.count("\n", 0, max(text.find(json.dumps(source, ensure_ascii=False) + ":"), 0)) + 1
         raise RecordError(f"{name}:{line}: the entry of {source} should hold an \"address\" (text) and "
                           "\"former\" (a list of text) — correct it or restore the file from a copy")
-    return Held(entry["address"], tuple(former), entry.get("sha256", ""), entry.get("gone") is True)
+    return Held(entry["address"], tuple(former), entry.get("sha256", ""), entry.get("gone") is True,
+                tuple(sorted(anchors.items())))
 
 
 def alias_path(alias: str) -> str:
@@ -174,8 +180,9 @@ def place(wanted: list[Wanted], record: Record, reserved: set[str]) -> Placement
     for want in sorted(wanted, key=lambda w: w.source):  # pages first: an alias never takes a page's address
         path = _free(want, owner)
         owner[path] = want.source
-        kept[want.source] = Held(path, tuple(a for a in (held[want.source].addresses if want.source in held
-                                                          else ()) if a != path), want.sha256)
+        before = held.get(want.source, Held(path))
+        kept[want.source] = Held(path, tuple(a for a in before.addresses if a != path), want.sha256,
+                                 anchors=before.anchors)
     for want in sorted(wanted, key=lambda w: w.source):
         for alias in want.aliases:
             holder = owner.setdefault(alias, want.source)
@@ -216,6 +223,37 @@ def _free(want: Wanted, owner: dict) -> str:
         counter += 1
         stem = f"{want.slug}-{counter}"
     return f"{want.folder}/{stem}.html"
+
+
+def paragraph_mark(excerpt: str) -> str:
+    """What tells a paragraph again in a later build: a digest of the start of its text."""
+    return hashlib.sha256(excerpt.encode("utf-8")).hexdigest()[:16]
+
+
+def with_anchors(placement: Placement, anchors: dict) -> Placement:
+    """The placement with each document's event anchors (source name → [(anchor, paragraph excerpt)])
+    added to those its record held: an anchor now on another paragraph takes that one's mark."""
+    kept = dict(placement.record.held)
+    for name, now in anchors.items():
+        merged = dict(kept[name].anchors)
+        merged.update((anchor, paragraph_mark(excerpt)) for anchor, excerpt in now)
+        kept[name] = replace(kept[name], anchors=tuple(sorted(merged.items())))
+    return replace(placement, record=Record(kept))
+
+
+def former_anchors(held: Held | None, current: set[str], excerpts: dict[int, str]) -> dict[int, tuple[str, ...]]:
+    """The anchors a document's page had that it no longer gives (not in `current`), by the number of
+    the paragraph whose text (`excerpts`, by number) is the one they pointed at: each stays an id there."""
+    if held is None:
+        return {}
+    marks = {}
+    for number, excerpt in excerpts.items():
+        marks.setdefault(paragraph_mark(excerpt), number)
+    former: dict[int, list[str]] = {}
+    for anchor, mark in held.anchors:
+        if anchor not in current and mark in marks:
+            former.setdefault(marks[mark], []).append(anchor)
+    return {number: tuple(anchors) for number, anchors in former.items()}
 
 
 def redirect_link(redirect: Redirect) -> str:

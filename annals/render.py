@@ -17,7 +17,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from . import slugs
-from .permalinks import redirect_link
+from .permalinks import former_anchors, redirect_link
 from .cache import Fragments, code_version, digest
 from .citation import cite_box, cited, default_style, json_ld, meta_tags
 from .entities import EntityIndex
@@ -258,6 +258,12 @@ class Renderer:
             self.fragments[key] = html
         return html
 
+    def anchors_of(self, document) -> tuple:
+        """Every event anchor the document's page has had (permalinks.Held.anchors): its page shows the
+        ones it no longer gives as ids on their paragraphs, so the page is kept for them too."""
+        held = self.archive.addresses.record.held.get(document.source.name)
+        return held.anchors if held else ()
+
     def documents(self) -> Iterator[Output]:
         for document in self.archive.documents:
             yield self.document(document)
@@ -274,6 +280,9 @@ class Renderer:
                          section=Place(section.name, section.path),
                          subsection=Place(subsection.name, subsection.path) if subsection else None, events=events,
                          event_at={e.paragraph: e for e in events},
+                         former_anchors=former_anchors(self.archive.addresses.record.held.get(document.source.name),
+                                                       {e.anchor for e in events},
+                                                       {b.number: b.excerpt for b in document.paragraphs}),
                          segments=self.segments_of(document.path),
                          citation_url=self.site.base_url + document.path if self.site.base_url else "",
                          facts=document_facts(document, self.site.language, self.site.date_style),

@@ -267,3 +267,27 @@ def test_random_edits_never_leave_a_published_address_dead_or_taken(tmp_path):
 ])
 def test_an_alias_is_a_page_inside_the_site_or_nothing(alias, path):
     assert alias_path(alias) == path
+
+
+def test_an_events_old_anchor_still_lands_on_its_paragraph_when_its_date_is_read_anew(tmp_path):
+    """The same text, its date read differently (a new Annals, a `published:` added): the anchor cited
+    before still names the paragraph."""
+    write(tmp_path, {"a.txt": text("Titre") + NBSP + "Le 20 juin, la séance a repris.\n"})
+    build(options(tmp_path))
+    site = tmp_path / "site"
+    page = site / page_of(site, "a.txt")
+    assert 'id="2024-06-20"' in page.read_text(encoding="utf-8")
+    write(tmp_path, {"a.yaml": "published: 2023-07-01\n"})  # "Le 20 juin" is now June 2023
+    build(options(tmp_path))
+    html = page.read_text(encoding="utf-8")
+    assert 'id="2023-06-20"' in html
+    old = html.split('id="2024-06-20"', 1)[1]
+    assert old.split('class="paragraph"', 1)[1].split("</p>", 1)[0].endswith("Le 20 juin, la séance a repris.")
+    # Kept in the record: still there after the cache and the site are lost, not after the text changed.
+    shutil.rmtree(site)
+    shutil.rmtree(cache_dir(site))
+    build(options(tmp_path))
+    assert 'id="2024-06-20"' in page.read_text(encoding="utf-8")
+    write(tmp_path, {"a.txt": text("Titre") + NBSP + "Le 20 juin, la séance a repris plus tard.\n"})
+    build(options(tmp_path))
+    assert 'id="2024-06-20"' not in page.read_text(encoding="utf-8")
