@@ -35,7 +35,7 @@ except ImportError:  # Windows has no fcntl: there, concurrent builds are not ke
 
 from . import __version__
 
-FORMAT = 12  # bump when the tables or the pickled classes change shape
+FORMAT = 13  # bump when the tables or the pickled classes change shape
 FILE = "cache.sqlite"
 # A source modified this close to (or after) the start of the build that read it may have changed again
 # without its stat changing (file systems with coarse clocks): it is read again rather than trusted.
@@ -50,7 +50,7 @@ CREATE INDEX IF NOT EXISTS lines_in_order ON lines (path);
 CREATE TABLE IF NOT EXISTS event_lines (name TEXT, date TEXT, path TEXT, paragraph INTEGER, json BLOB, csv BLOB);
 CREATE INDEX IF NOT EXISTS event_lines_in_order ON event_lines (date, path, paragraph);
 CREATE INDEX IF NOT EXISTS event_lines_by_source ON event_lines (name);
-CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, html TEXT);
+CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, html TEXT, checksum TEXT);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT, sha256 TEXT, size INTEGER,
                                     mtime_ns INTEGER, ino INTEGER);
 """
@@ -234,14 +234,21 @@ class BuildCache:
     def source_blob(self, name: str, digest_: str) -> bytes | None:
         """What the source became (its pickled document and problems), if stored with this digest."""
         row = self.db.execute("SELECT blob FROM sources WHERE name = ? AND digest = ?", (name, digest_)).fetchone()
-        return row[0] if row else None
+        if row is None or not isinstance(row[0], bytes) or hashlib.sha256(row[0]).hexdigest() != digest_:
+            return None  # not kept, or not as it was kept: the source is read again
+        return row[0]
 
     def terms(self, digests: dict[str, str]):
         """(name, search terms) for each of these sources (`digests`: what each became, by name) stored
         with the digest it has now."""
         for name, digest_, terms in self._named_rows("SELECT name, digest, terms FROM sources", list(digests)):
             if digests.get(name) == digest_ and terms:
-                yield name, pickle.loads(terms)
+                try:
+                    found = pickle.loads(terms)
+                except Exception:  # noqa: BLE001 — a damaged entry: its terms are found anew
+                    continue
+                if isinstance(found, str):
+                    yield name, found
 
     def _named_rows(self, query: str, names: list[str]):
         """The rows of `query` (on the sources) for these names, asked for 500 at a time: SQLite takes a
@@ -340,6 +347,15 @@ def transaction(db: sqlite3.Connection):
     db.execute("COMMIT")
 
 
+def fragment_checksum(value) -> str | None:
+    """What a fragment (text or bytes) must match when read back; None for a value of any other type."""
+    if isinstance(value, str):
+        return "t" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    if isinstance(value, bytes):
+        return "b" + hashlib.sha256(value).hexdigest()
+    return None
+
+
 class Fragments:
     """Rendered parts of pages by key (and what else is made once for what it is made from: search blocks'
     summaries, compiled templates), read from the cache when asked for. New ones go into the cache a
@@ -356,10 +372,12 @@ class Fragments:
         self.size = 0
 
     def get(self, key: str, default=None):
+        """The fragment kept under `key`, if it is as it was written (its type and checksum): one damaged
+        or altered in the cache is `default`, so it is made again and its new value replaces it."""
         if key in self.new:
             return self.new[key]
-        row = self.db.execute("SELECT html FROM fragments WHERE key = ?", (key,)).fetchone()
-        if row is None:
+        row = self.db.execute("SELECT html, checksum FROM fragments WHERE key = ?", (key,)).fetchone()
+        if row is None or fragment_checksum(row[0]) != row[1]:
             return default
         self.used.add(key)
         return row[0]
@@ -378,7 +396,8 @@ class Fragments:
         self.used.add(key)
 
     def flush(self) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?)", list(self.new.items()))
+        self.db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?)",
+                            [(key, value, fragment_checksum(value)) for key, value in self.new.items()])
         self.new, self.size = {}, 0
 
     def save(self) -> None:

@@ -214,10 +214,15 @@ def _loaded(entry: SourceEntry, key: str, matcher: Matcher, whole, recut: dict) 
     entry keeps them when cut by this gazetteer (`key`), else cut anew from the `whole()` pickled
     document and noted in `recut`."""
     summary, problems = pickle.loads(entry.summary)
+    if not isinstance(summary, (Summary, type(None))) or not isinstance(problems, (list, tuple)):
+        raise ValueError("a damaged entry in the build cache")
     if summary is None:
         return Loaded(entry.digest, None, problems, {})
     if entry.cuts_key == key:
-        return Loaded(entry.digest, summary, problems, pickle.loads(entry.cuts))
+        cuts = pickle.loads(entry.cuts)
+        if not isinstance(cuts, dict):
+            raise ValueError("a damaged entry in the build cache")
+        return Loaded(entry.digest, summary, problems, cuts)
     cuts = paragraph_cuts(pickle.loads(whole())[0], matcher)
     recut[summary.source.name] = (entry.digest, key, pickle.dumps(cuts, pickle.HIGHEST_PROTOCOL))
     return Loaded(entry.digest, summary, problems, cuts)

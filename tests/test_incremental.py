@@ -876,3 +876,59 @@ def test_a_failed_build_in_between_does_not_fool_the_next_one(tmp_path):
     assert any(b"un ajout" in data for path, data in tree(site).items() if path.endswith(".html"))
     build(archive.options(tmp_path / "reference"), clean=True)
     assert tree(site) == tree(tmp_path / "reference")
+
+
+@pytest.mark.parametrize("damage", ["UPDATE fragments SET html = 12345",
+                                    "UPDATE fragments SET html = html || '<p>altered</p>' WHERE typeof(html) = 'text'",
+                                    "UPDATE fragments SET html = x'00ff'"])
+def test_a_damaged_fragment_in_the_cache_is_made_again(tmp_path, damage):
+    """Parts of pages are taken from the cache only as they were written there: one of another type, or
+    altered, is rendered again, and the build after it stays right."""
+    archive = Archive(tmp_path, documents=12)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    database = sqlite3.connect(cache_dir(site) / "cache.sqlite")
+    with database:
+        database.execute(damage)
+    database.close()
+    target = sorted(archive.source.glob("*.txt"))[3]
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Le 2 mai 2020, un ajout.\n")
+    assert build(archive.options(site)).published
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Le 3 mai 2020, encore.\n")
+    assert build(archive.options(site)).published
+    build(archive.options(tmp_path / "reference-2"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference-2")
+
+
+@pytest.mark.parametrize("column, value", [
+    ("summary", pickle.dumps(5)), ("summary", pickle.dumps(("not a summary", []))),
+    ("cuts", pickle.dumps(["not", "cuts"])), ("terms", pickle.dumps(7)), ("terms", b"\x80\x04"),
+    ("blob", None),  # the document altered, its digest kept
+])
+def test_a_source_entry_of_the_wrong_type_or_altered_is_read_again(tmp_path, column, value, monkeypatch):
+    monkeypatch.setattr(search, "BLOCK_DOCUMENTS", 4)  # so that a change writes one block's terms again
+    archive = Archive(tmp_path, documents=12)
+    archive.write("entities.yaml", ENTITIES)
+    site = tmp_path / "site"
+    build(archive.options(site))
+    database = sqlite3.connect(cache_dir(site) / "cache.sqlite")
+    with database:
+        if value is None:
+            for name, blob in database.execute("SELECT name, blob FROM sources").fetchall():
+                document, problems = pickle.loads(blob)
+                if document is not None:
+                    altered = replace(document, title="altered in the cache")
+                    database.execute("UPDATE sources SET blob = ? WHERE name = ?",
+                                     (pickle.dumps((altered, problems)), name))
+        else:
+            database.execute(f"UPDATE sources SET {column} = ?", (value,))
+    database.close()
+    target = sorted(archive.source.glob("*.txt"))[3]
+    archive.write(target.name, target.read_text(encoding="utf-8") + NBSP + "Le 2 mai 2020, un ajout.\n")
+    base = (REPO / "templates" / "document.html").read_text(encoding="utf-8")
+    archive.write("templates/document.html", base + "<!-- every document page again -->\n", archive.theme)
+    assert build(archive.options(site)).published
+    build(archive.options(tmp_path / "reference"), clean=True)
+    assert tree(site) == tree(tmp_path / "reference")
