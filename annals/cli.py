@@ -8,7 +8,7 @@ from pathlib import Path
 from . import __version__
 from .config import ConfigError, load_config
 from .permalinks import RecordError
-from .pipeline import BuildOptions, SourceChanged, TemplateFailed, build, counted
+from .pipeline import BuildOptions, NoSpace, SourceChanged, TemplateFailed, build, counted
 from .progress import TerminalProgress
 from .write import UnsafeOutput
 
@@ -99,7 +99,7 @@ def run_build(args) -> int:
     progress = TerminalProgress(verbose=args.verbose and not args.quiet, bar=not args.quiet)
     try:
         report = build(BuildOptions.from_config(config), clean=args.clean, progress=progress)
-    except (UnsafeOutput, SourceChanged) as error:
+    except (UnsafeOutput, SourceChanged, NoSpace) as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
     except RecordError as error:

@@ -26,7 +26,7 @@ from .loader import load_document
 from .model import Document, Problem, Summary
 from .parallel import Background, abandoned, ordered_map
 from .permalinks import RECORD_FILE, read_record, write_record
-from .pipeline import (BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, plan_state,
+from .pipeline import (BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, out_of_space, plan_state,
                        source_date_epoch)
 from .dates.patterns import patterns_for
 from .datereport import date_report
@@ -67,6 +67,12 @@ def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Pr
     try:
         cache.save(plan_state(options, plan.inputs, plan.signatures), report, set(plan.names), staging.records(),
                    plan.recorded)
+    except sqlite3.OperationalError as error:
+        if not out_of_space(error):
+            raise
+        report = replace(report, problems=report.problems + (Problem(
+            ".annals-cache", "the build cache could not be saved (no space left on the device): the site is "
+                             "published, and the next build does again what this one did"),))
     finally:
         staging.settle()
     return report

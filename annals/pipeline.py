@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
 import gc
 import os
 import sqlite3
@@ -21,6 +22,23 @@ from .write import check_output, scan_site
 
 class SourceChanged(RuntimeError):
     """A source file changed while the build was reading it: its copy no longer matches its checksum."""
+
+
+class NoSpace(RuntimeError):
+    """The disk filled up during the build: nothing was published, and the previous site is as it was."""
+
+
+def out_of_space(error: BaseException) -> bool:
+    """Whether `error` says the disk (or the user's quota) is full: from the system, or from SQLite."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(error, sqlite3.OperationalError) and (
+        getattr(error, "sqlite_errorcode", None) == SQLITE_FULL or "disk is full" in str(error))
+
+
+SQLITE_FULL = 13
+NO_SPACE = ("no space left on the device{where}; nothing was published — the previous site is unchanged. "
+            "Free some space and build again")
 
 
 class TemplateFailed(RuntimeError):
@@ -119,11 +137,19 @@ def build(options: BuildOptions, clean: bool = False, progress: Progress = _sile
     with build_lock(options.output, progress):
         cache = BuildCache.open(options.output, fresh=clean)
         try:
-            return _build(options, cache, progress)
-        except sqlite3.DatabaseError:  # the cache is damaged: it only ever saves work, so start without it
-            cache.close()
-            cache = BuildCache.open(options.output, fresh=True)
-            return _build(options, cache, progress)
+            try:
+                return _build(options, cache, progress)
+            except sqlite3.DatabaseError as error:  # the cache is damaged: it only saves work, so start without it
+                if out_of_space(error):
+                    raise
+                cache.close()
+                cache = BuildCache.open(options.output, fresh=True)
+                return _build(options, cache, progress)
+        except (OSError, sqlite3.OperationalError) as error:
+            if not out_of_space(error):
+                raise
+            where = f" (writing {error.filename})" if getattr(error, "filename", None) else ""
+            raise NoSpace(NO_SPACE.format(where=where)) from error
         finally:
             cache.close()
 

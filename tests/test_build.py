@@ -251,3 +251,64 @@ def test_the_home_page_lists_the_documents_with_the_newest_events(tmp_path, make
     expected = sorted(archive.documents, key=newest, reverse=True)
     assert [d.path for d in renderer.latest(10)] == [d.path for d in expected[:10]]
     assert [d.path for d in renderer.latest(40)] == [d.path for d in expected]
+
+
+def no_space_after(count: int):
+    """A write_file that fills the disk after `count` files."""
+    import errno
+
+    from annals import write
+
+    real, calls = write.write_file, []
+
+    def writing(target, data):
+        calls.append(target)
+        if len(calls) > count:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(target, data)
+
+    return writing
+
+
+def test_a_full_disk_publishes_nothing_says_so_and_the_next_build_succeeds(tmp_path, make_sources, monkeypatch,
+                                                                          capsys):
+    from annals import write
+
+    root = make_sources({f"{n}.txt": f"Titre {n}\n{NBSP}Le {n + 1} mai 2020, un fait.\n" for n in range(6)})
+    output = tmp_path / "site"
+    build_sources(root, output, workers=1)
+    before = tree(output)
+    (root / "0.txt").write_text("Titre changé\n" + NBSP + "Le 3 mai 2020, un autre fait.\n", encoding="utf-8")
+    monkeypatch.setattr(write, "write_file", no_space_after(3))
+    status = main(["build", "--source", str(root), "--output", str(output), "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 2 and "no space left on the device" in err and "Traceback" not in err, err
+    assert "nothing was published" in err
+    assert tree(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.annals-cache", "site", "sources"]
+    monkeypatch.undo()
+    assert main(["build", "--source", str(root), "--output", str(output), "--quiet"]) == 0
+    titles = {d["title"] for d in json.loads((output / "documents.json").read_text(encoding="utf-8"))}
+    assert "Titre changé" in titles and "Titre 0" not in titles
+
+
+def test_a_full_disk_while_the_cache_is_saved_keeps_the_cache(tmp_path, make_sources, monkeypatch):
+    import sqlite3
+
+    from annals.cache import BuildCache, cache_dir
+
+    root = make_sources({"a.txt": "T\n" + NBSP + "Le 3 mai 2020, un fait.\n"})
+    build_sources(root, tmp_path / "site")
+    (root / "a.txt").write_text("T\n" + NBSP + "Le 4 mai 2020, un fait.\n", encoding="utf-8")
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(BuildCache, "save", full)
+    report = build_sources(root, tmp_path / "site")
+    monkeypatch.undo()
+    assert report.published and "could not be saved (no space left" in report.warnings[-1].message
+    kept = sqlite3.connect(cache_dir(tmp_path / "site") / "cache.sqlite")
+    assert kept.execute("SELECT count(*) FROM sources").fetchone()[0] == 1  # not thrown away as damaged
+    kept.close()
+    assert build_sources(root, tmp_path / "site").published
