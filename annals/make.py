@@ -90,7 +90,7 @@ def _keep_record(options: BuildOptions, record, report: BuildReport) -> BuildRep
 def _model(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progress) -> tuple:
     """Load → index: the sources as documents, the archive and its entities, and the renderer of its pages;
     with what each source became (`entries`) and every problem found."""
-    gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer)
+    gazetteer, gazetteer_problems = read_gazetteer(options.gazetteer, options.max_file_bytes)
     record = read_record(options.addresses, options.output / RECORD_FILE)
     entries = _load(options, cache, plan, gazetteer, progress)
     documents = tuple(e.document for e in entries.values() if e.document is not None)
@@ -194,13 +194,14 @@ def _load(options: BuildOptions, cache: BuildCache, plan: Plan, gazetteer: tuple
             except Exception:  # noqa: BLE001 — a damaged entry: read the source again
                 pass
         cache.add_cuts(recut)  # cut as this gazetteer cuts them, for the next builds
-    todo = [(path, name, options.language) for path, name in zip(plan.paths, names) if name not in read]
+    todo = [(path, name, options.language, options.max_file_bytes) for path, name in zip(plan.paths, names)
+            if name not in read]
     batch: dict[str, SourceEntry] = {}
     _READING.update(matcher=matcher)
     if todo:  # compiled once here, not once in each worker the pool forks
         patterns_for(options.language)
     try:
-        for (_, name, _), (blob, terms, summary, cuts) in zip(todo, ordered_map(_read_source, todo, options.workers)):
+        for (_, name, *_), (blob, terms, summary, cuts) in zip(todo, ordered_map(_read_source, todo, options.workers)):
             batch[name] = entry = SourceEntry.of(signatures[name], blob, terms, summary, key, cuts)
             read[name] = _loaded(entry, key, matcher, lambda: entry.blob, {})
             progress("reading sources", len(read) - (len(names) - len(todo)), len(todo))
@@ -266,6 +267,7 @@ class WholeDocuments:
 
     def __init__(self, options: BuildOptions, cache: BuildCache, digests: dict[str, str]):
         self._source, self._language, self._digests = options.source, options.language, digests
+        self._limit = options.max_file_bytes
         self._reopen = cache.reopen
         self._caches: dict[int, BuildCache | None] = {}
 
@@ -273,7 +275,7 @@ class WholeDocuments:
         name = summary.source.name
         document = self._stored(name)
         if document is None:
-            document = load_document(self._source / name, name, self._language)[0]
+            document = load_document(self._source / name, name, self._language, self._limit)[0]
         if document is None or document.source.sha256 != summary.source.sha256:
             raise SourceChanged(f"{name}: changed while the site was being built; nothing was published — "
                                 "build again once the sources are settled")
@@ -303,7 +305,7 @@ class WholeDocuments:
 _READING: dict = {}
 
 
-def _read_source(job: tuple[Path, str, str]) -> tuple[bytes, bytes, bytes, bytes]:
+def _read_source(job: tuple[Path, str, str, int]) -> tuple[bytes, bytes, bytes, bytes]:
     """Read one source (in a worker process): its document and problems, and derived from the document
     its search terms, its summary with the problems, and its paragraphs naming entities, each pickled."""
     document, problems = load_document(*job)

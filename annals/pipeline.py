@@ -16,7 +16,7 @@ from . import theme
 from .cache import BuildCache, build_lock, code_version, digest, signature
 from .config import Config
 from .model import Problem
-from .sources import SIDECAR, find_sources, source_name
+from .sources import MAX_FILE_BYTES, MIB, SIDECAR, find_sources, source_name
 from .write import check_output, scan_site
 
 
@@ -62,6 +62,7 @@ class BuildOptions:
     workers: int = 0  # processes for reading and rendering documents; 0: one per core
     addresses: Path | None = None  # the record of addresses kept beside annals.yaml; None: the site's own
     citation_style: str = ""  # the CSL style of citations; "": the site language's default
+    max_file_bytes: int = MAX_FILE_BYTES  # the largest source, sidecar or gazetteer read
 
     @property
     def gazetteer(self) -> Path:
@@ -74,7 +75,7 @@ class BuildOptions:
                    entities=config.entities_path,
                    date_style=config.date_style, media_marker=config.media_marker, theme_root=config.root,
                    strict=config.strict, search=config.search, addresses=config.addresses_path,
-                   citation_style=config.citation_style)
+                   citation_style=config.citation_style, max_file_bytes=config.max_file_size * MIB)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
     """Find the sources and stat them, digest the other inputs, and see which published files are intact."""
     paths, find_problems = find_sources(options.source)
     names = [source_name(options.source, path) for path in paths]
-    reader = digest(code_version(), options.language)[:16]
+    reader = digest(code_version(), options.language, options.max_file_bytes)[:16]
     signatures = {name: source_signature(path, reader) for name, path in zip(names, paths)}
     settings = settings_digest(options)
     gazetteer = options.gazetteer.read_bytes() if options.gazetteer.is_file() else b""

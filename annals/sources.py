@@ -17,7 +17,8 @@ SIDECAR = ".yaml"
 NOT_SOURCES = {"entities.yaml", "annals.yaml"}
 # The largest file Annals reads (a source, a sidecar, the gazetteer): generous for text, and a bound on what
 # a mistaken or hostile file can make a build hold.
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MIB = 1024 * 1024
+MAX_FILE_BYTES = 64 * MIB  # the default of annals.yaml's max_file_size
 NOT_REGULAR = "is not a regular file (a pipe, a device or a socket); not read"
 
 
@@ -30,8 +31,8 @@ def leads_out(path: Path, root_real: Path) -> bool:
     return path.is_symlink() and not path.resolve().is_relative_to(root_real)
 
 
-def read_regular(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_FILE_BYTES. A pipe, a device or a socket is refused
+def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. A pipe, a device or a socket is refused
     without waiting on it (opened non-blocking, checked once open, so a file swapped for a pipe after the
     folder was listed is refused too)."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -39,17 +40,22 @@ def read_regular(path: Path) -> bytes:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise NotReadable(NOT_REGULAR)
-        if info.st_size > MAX_FILE_BYTES:
-            raise NotReadable(f"is larger than {MAX_FILE_BYTES} bytes ({info.st_size}); not read")
+        if info.st_size > limit:
+            raise NotReadable(f"is larger than {_size(limit)} ({info.st_size} bytes); not read — raise "
+                              "max_file_size in annals.yaml to read it")
         chunks, size = [], 0
         while chunk := os.read(descriptor, 1 << 20):
             chunks.append(chunk)
             size += len(chunk)
-            if size > MAX_FILE_BYTES:  # it grew while being read
-                raise NotReadable(f"is larger than {MAX_FILE_BYTES} bytes; not read")
+            if size > limit:  # it grew while being read
+                raise NotReadable(f"is larger than {_size(limit)}; not read")
         return b"".join(chunks)
     finally:
         os.close(descriptor)
+
+
+def _size(limit: int) -> str:
+    return f"{limit // MIB} MiB" if limit % MIB == 0 else f"{limit} bytes"
 
 
 def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:

@@ -165,14 +165,30 @@ def test_pipes_in_the_source_folder_are_refused_not_waited_on(tmp_path, make_sou
     assert built == {"good.txt", "other.txt"}
 
 
-def test_a_source_over_the_size_limit_is_refused_with_its_size(tmp_path, make_sources, monkeypatch):
-    import annals.sources as sources
+def test_a_file_over_the_size_limit_is_refused_with_its_size(tmp_path):
+    """The limit is a setting (`max_file_size`, in MiB); sources, sidecars and the gazetteer over it are
+    named in the report and left out."""
+    from annals.cli import main
 
-    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 100)
-    root = make_sources({"good.txt": GOOD, "big.txt": GOOD + "\u00a0\u00a0 " + "mot " * 100 + "\n"})
-    report = build_sources(root, tmp_path / "site")
-    (problem,) = [p for p in report.problems if p.path == "big.txt"]
-    assert problem.severity == "error" and "larger than" in problem.message
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    big = GOOD + "\u00a0\u00a0 " + "mot " * 300_000 + "\n"  # 1.2 MB
+    (seeds / "good.txt").write_text(GOOD, encoding="utf-8")
+    (seeds / "big.txt").write_text(big, encoding="utf-8")
+    (seeds / "other.txt").write_text(GOOD, encoding="utf-8")
+    (seeds / "other.yaml").write_text("publisher: " + "x" * 1_200_000 + "\n", encoding="utf-8")
+    (seeds / "entities.yaml").write_text("- name: Corée\n  kind: country\n  description: " + "x" * 1_200_000
+                                         + "\n", encoding="utf-8")
+    (tmp_path / "annals.yaml").write_text("max_file_size: 1\n", encoding="utf-8")
+    assert main(["build", "--root", str(tmp_path), "--quiet"]) == 1
+    report = json.loads((tmp_path / "site" / "build-report.json").read_text(encoding="utf-8"))
+    problems = {p["file"]: p["message"] for p in report["skipped"] + report["warnings"]}
+    assert f"larger than 1 MiB ({len(big.encode())} bytes)" in problems["big.txt"], problems
+    assert "larger than 1 MiB" in problems["other.yaml"] and "larger than 1 MiB" in problems["entities.yaml"]
+    (tmp_path / "annals.yaml").write_text("max_file_size: 2\n", encoding="utf-8")
+    assert main(["build", "--root", str(tmp_path), "--quiet"]) == 0
+    (tmp_path / "annals.yaml").write_text("max_file_size: 0\n", encoding="utf-8")
+    assert main(["build", "--root", str(tmp_path), "--quiet"]) == 2
 
 
 def test_control_characters_and_lone_surrogates_from_yaml_are_shown_as_replacement_and_warned(tmp_path,

@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import slugs
 from ..dates import find_document_dates, reference_date
 from ..parallel import ordered_map
-from ..sources import (FORMATS, SIDECAR, NotReadable, find_sources, leads_out,  # noqa: F401 — its interface
+from ..sources import (FORMATS, MAX_FILE_BYTES, SIDECAR, NotReadable, find_sources, leads_out,  # noqa: F401
                        read_regular, source_name)
 from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, RefusedDate, Source
 from .decode import Undecodable, decode, replace_forbidden
@@ -46,10 +46,12 @@ def _load_job(job: tuple[Path, str, str]) -> tuple[Document | None, list[Problem
     return load_document(*job)
 
 
-def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document | None, list[Problem]]:
-    """One source file → a Document (or None when it cannot be read) and what went wrong."""
+def load_document(path: Path, name: str, language: str = "fr",
+                  limit: int = MAX_FILE_BYTES) -> tuple[Document | None, list[Problem]]:
+    """One source file → a Document (or None when it cannot be read) and what went wrong; `limit`: the
+    largest file read, the source's and its sidecar's."""
     try:
-        data = read_regular(path)
+        data = read_regular(path, limit)
     except NotReadable as error:
         return None, [Problem(name, str(error), severity="error")]
     except OSError as error:
@@ -74,7 +76,7 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
         return None, problems + [Problem(name, f"{error}; document skipped", error.line, "error")]
     sidecar_name = Path(name).with_suffix(SIDECAR).as_posix()
     try:
-        meta, notes = _sidecar(path.with_suffix(SIDECAR), Path(os.fspath(path)[:-len(name) - 1]))
+        meta, notes = _sidecar(path.with_suffix(SIDECAR), Path(os.fspath(path)[:-len(name) - 1]), limit)
     except (MetadataError, Undecodable) as error:
         line = getattr(error, "line", 0)
         return None, problems + [Problem(sidecar_name, f"{error}; document {name} skipped", line, "error")]
@@ -105,7 +107,7 @@ def load_document(path: Path, name: str, language: str = "fr") -> tuple[Document
     return document, problems + date_problems
 
 
-def _sidecar(sidecar: Path, root: Path) -> tuple[dict, list[tuple[int, str]]]:
+def _sidecar(sidecar: Path, root: Path, limit: int) -> tuple[dict, list[tuple[int, str]]]:
     """The metadata of a document's sidecar, if it has one that may be read: a regular file inside the
     source folder (`root`; a link leading out of it is reported when the folder is listed)."""
     if not os.path.lexists(sidecar):
@@ -113,7 +115,7 @@ def _sidecar(sidecar: Path, root: Path) -> tuple[dict, list[tuple[int, str]]]:
     if leads_out(sidecar, root.resolve()):
         return {}, []
     try:
-        data = read_regular(sidecar)
+        data = read_regular(sidecar, limit)
     except NotReadable as error:
         return {}, [(0, f"{error}; the document is built without it")]
     except OSError as error:
