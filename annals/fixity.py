@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from .write import MARKER, MARKER_TEXT
+
 MANIFEST = "manifest-sha256.txt"
-NOT_LISTED = {MANIFEST, ".annals-site"}
+NOT_LISTED = {MANIFEST, MARKER}  # the marker is the same in every site: checked against its text
 
 
 def file_sha256(path: Path) -> str:
@@ -78,6 +80,9 @@ def verify(site: Path, manifest_sha256: str = "") -> Verification:
         expected[name] = checksum
     present = set(listed_files(site))
     changed = tuple(n for n in sorted(expected) if n in present and file_sha256(site / n) != expected[n])
+    marker = site / MARKER
+    if marker.is_file() and marker.read_bytes() != MARKER_TEXT.encode("utf-8"):  # a copy may leave hidden files out
+        changed = tuple(sorted((*changed, MARKER)))
     missing = tuple(n for n in sorted(expected) if n not in present)
     extra = tuple(sorted(present - set(expected)))
     empty = tuple(sorted(p.relative_to(site).as_posix() for p in site.rglob("*")

@@ -16,6 +16,7 @@ from .cache import OutputRecord
 from .parallel import Background
 
 MARKER = ".annals-site"  # marks a folder Annals built, so a rebuild may replace it
+MARKER_TEXT = "This folder was built by Annals and is replaced on each build.\n"
 RENAME_EXCHANGE = 2  # renameat2 flag (Linux 3.15+): swap two paths in one atomic step
 AT_FDCWD = -100
 
@@ -164,8 +165,7 @@ class Staging:
         recover(output)
         self.root = output.parent / f".{output.name}.building-{os.getpid()}"
         self.root.mkdir(parents=True)
-        (self.root / MARKER).write_text("This folder was built by Annals and is replaced on each build.\n",
-                                        encoding="utf-8")
+        (self.root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         self.kept = dict(reuse or {})
         # `link_apart`: the links are made by a process of their own while this one goes on (tens of
         # thousands of links are mostly waiting on the system); `ready()` waits for them.

@@ -47,6 +47,16 @@ def test_verify_finds_changed_missing_and_extra_files(seed_site, tmp_path, capsy
     assert main(["verify", str(seed_site)]) == 0
 
 
+def test_verify_reports_a_changed_marker_and_accepts_a_copy_without_it(seed_site, tmp_path):
+    import shutil
+    copy = tmp_path / "copy"
+    shutil.copytree(seed_site, copy)
+    (copy / ".annals-site").write_text("changed by hand\n", encoding="utf-8")
+    assert verify(copy).changed == (".annals-site",)
+    (copy / ".annals-site").unlink()  # a mirror that leaves out hidden files
+    assert verify(copy).ok
+
+
 def test_no_feed_or_sitemap_without_a_base_url(seed_site):
     assert not (seed_site / "feed.xml").exists() and not (seed_site / "sitemap.xml").exists()
 
