@@ -6,6 +6,7 @@ the build report with it. Large files are written only when asked (`large=True`)
 from __future__ import annotations
 
 import codecs
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +104,17 @@ def files(large: bool = False) -> dict[str, tuple[bytes, Expect]]:
                     f"url: {payload!r}\npublisher: {payload!r}\n---\n\n# {payload}\n\n{payload} Le 4 mai 2020.\n\n"
                     f"[lien](javascript:alert(1)) <a href=\"javascript:alert(1)\" onclick=\"alert(1)\">a</a>\n")
         corpus[f"xss-{index}.md"] = (markdown.encode(), Expect("built"))
+    # Issue 18: what a determined tester sent.
+    corpus["yaml-surrogate.md"] = (b'---\ntitle: "Surrogate \\ud800 here"\n---\nCorps, le 3 mai 2020.\n',
+                                   Expect("warning", "cannot show", 2))
+    corpus["yaml-alias-bomb.md"] = (b"---\na: &a [x, x, x, x]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n"
+                                    b"title: t\n---\nCorps.\n", Expect("skipped", "aliases"))
+    corpus["date-99-mars.txt"] = (_text("/ Essais - Dates", "Jour impossible", NBSP + "Le 99 mars 2024, rien.\n")
+                                  .encode(), Expect("warning", "does not exist", 3))
+    corpus["csv-formula.txt"] = (_text("/ Essais - Tableur", "Formule", NBSP + '=HYPERLINK("http://evil.example/",'
+                                       '"clic") le 21 juin 2024\n').encode(), Expect("built"))
+    corpus["md-bad-aliases.md"] = (b"---\ntitle: Alias\nslug: choisi\naliases:\n  - ../../dehors.html\n"
+                                   b"  - /anciens/ok/\n---\nCorps.\n", Expect("warning", "alias", 5))
     corpus["<img src=x onerror=alert(1)>.txt"] = (_text("/ Essais - Noms", "Nom de fichier hostile").encode(),
                                                    Expect("built"))
     corpus["<script>alert(1)<\\script>.md"] = (b"Corps.\n", Expect("built"))
@@ -126,4 +138,16 @@ def write_corpus(folder: Path, large: bool = False, outside: Path | None = None)
     secret.write_text(_text("/ Secret - Secret", "Hors du dossier"), encoding="utf-8")
     (folder / "symlink-outside.txt").symlink_to(secret)
     expected["symlink-outside.txt"] = Expect("skipped", "outside the source folder")
+    # A sidecar linked to a file outside the folder is never read (its document is built without it).
+    (folder / "linked-sidecar.txt").write_bytes(_text("/ Essais - Liens", "Métadonnées liées").encode())
+    sidecar = (outside or folder.parent) / "outside-sidecar.yaml"
+    sidecar.write_text("title: Lu hors du dossier\n", encoding="utf-8")
+    (folder / "linked-sidecar.yaml").symlink_to(sidecar)
+    expected["linked-sidecar.yaml"] = Expect("skipped", "outside the source folder")
+    if hasattr(os, "mkfifo"):  # a pipe would hang a build that read it
+        os.mkfifo(folder / "fifo.txt")
+        expected["fifo.txt"] = Expect("skipped", "not a regular file")
+        (folder / "fifo-sidecar.txt").write_bytes(_text("/ Essais - Tubes", "Un tube pour métadonnées").encode())
+        os.mkfifo(folder / "fifo-sidecar.yaml")
+        expected["fifo-sidecar.txt"] = Expect("warning", "not a regular file")
     return expected
