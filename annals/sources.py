@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .model import Problem
 
-FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}  # suffix → reader
+FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}  # → reader
 SIDECAR = ".yaml"
 # Files in the source folder that are configuration, not documents or sidecars.
 NOT_SOURCES = {"entities.yaml", "annals.yaml"}

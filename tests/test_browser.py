@@ -260,3 +260,19 @@ def test_the_cite_box_copies_and_downloads_with_the_readers_date(tmp_path, brows
     (item,) = json.loads(open(data.value.path(), encoding="utf-8").read())
     assert item["accessed"] == {"raw": today.isoformat()}
     context.close()
+
+
+def test_no_script_of_a_saved_page_runs_in_the_archive(tmp_path, page):
+    from annals.pipeline import BuildOptions, build
+    from test_webpages import PAGE
+
+    seeds, site = tmp_path / "seeds", tmp_path / "site"
+    seeds.mkdir()
+    (seeds / "conseil.html").write_text(PAGE, encoding="utf-8")
+    build(BuildOptions(source=seeds, output=site))
+    (document,) = json.loads((site / "documents.json").read_text(encoding="utf-8"))
+    for address in (document["url"], document["source_copy"]):
+        page.goto((site / address).as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("typeof window.__pwned") == "undefined", address
+    assert "window.__pwned = 1" in page.locator("body").inner_text()  # the copy shows the markup as text

@@ -17,8 +17,9 @@ from .markdown import read_markdown
 from .metadata import MetadataError, checked, parse_yaml
 from .parts import Parts
 from .text import read_text
+from .webpage import NoArticle, read_html
 
-READERS = {"text": read_text, "markdown": read_markdown}  # by the format `sources.FORMATS` gives a suffix
+READERS = {"text": read_text, "markdown": read_markdown, "html": read_html}  # by `sources.FORMATS`
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ def load_document(path: Path, name: str, language: str = "fr",
         parts = reader(text)
     except MetadataError as error:
         return None, problems + [Problem(name, f"{error}; document skipped", error.line, "error")]
+    except NoArticle as error:
+        return None, problems + [Problem(name, str(error), severity="error")]
     sidecar_name = Path(name).with_suffix(SIDECAR).as_posix()
     try:
         meta, notes = _sidecar(path.with_suffix(SIDECAR), Path(os.fspath(path)[:-len(name) - 1]), limit)

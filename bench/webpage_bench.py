@@ -1,0 +1,80 @@
+"""Reading saved web pages: the same documents as seed-style .txt and as .html pages with a site's chrome.
+
+usage: python bench/webpage_bench.py [--documents 1000] [--runs 3] [--work DIR]
+
+Each generated document (make_corpus.py) is written once as it is, and once as a page such as a browser
+saves: head metadata, a navigation bar, a cookie banner, the article, an aside and a footer. Both folders are
+built cold, alternately, `--runs` times; prints the medians of wall and CPU seconds, documents per second
+and peak memory, and the ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from run import SHARED, annals_build  # noqa: E402
+
+CHROME_TOP = ("<nav><a href='/'>Accueil</a> <a href='/monde/'>Monde</a> <a href='/sport/'>Sport</a></nav>"
+              "<div class='cookies'>Ce site dépose des témoins. <button>Accepter</button></div>")
+CHROME_BOTTOM = ("<aside>Lire aussi : les autres articles de la rubrique.</aside>"
+                 "<footer>Tous droits réservés — Mentions légales — Contact</footer>")
+
+
+def as_page(text: str, number: int) -> str:
+    """A seed-style document as a saved page: its title, section and paragraphs in an <article>."""
+    lines = text.split("\n")
+    crumb = lines[0].lstrip("/ ").split(" - ")[0] if lines[0].startswith("/") else ""
+    title, body = (lines[1], lines[2:]) if crumb else (lines[0], lines[1:])
+    paragraphs = "".join(f"<p>{html.escape(line.strip())}</p>\n" for line in body if line.strip())
+    return (f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<link rel='canonical' href='https://news.example.org/a/{number}.html'>"
+            f"<meta property='article:section' content='{html.escape(crumb)}'></head><body>{CHROME_TOP}"
+            f"<article><h1>{html.escape(title)}</h1>\n{paragraphs}</article>{CHROME_BOTTOM}</body></html>\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path)
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="annals-webpages-"))
+    text = work / "text"
+    subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(text), "-n", str(args.documents),
+                    "--lang", "fr"], check=True, stdout=subprocess.DEVNULL)
+    pages = work / "pages"
+    pages.mkdir(exist_ok=True)
+    for number, path in enumerate(sorted(text.glob("*.txt"))):
+        data = path.read_bytes()
+        try:
+            source = data.decode("utf-8-sig")
+        except UnicodeDecodeError:  # the corpus holds a few Windows-1252 files, as real folders do
+            source = data.decode("cp1252")
+        (pages / f"{path.stem}.html").write_text(as_page(source, number), encoding="utf-8")
+    results = {"text": [], "pages": []}
+    for _ in range(args.runs):
+        for kind, folder in (("text", text), ("pages", pages)):
+            output = work / f"site-{kind}"
+            shutil.rmtree(output, ignore_errors=True)
+            shutil.rmtree(work / f".site-{kind}.annals-cache", ignore_errors=True)
+            results[kind].append(annals_build(folder, output))
+    for kind, runs in results.items():
+        wall = statistics.median(r["wall"] for r in runs)
+        cpu = statistics.median(r["cpu"] for r in runs)
+        rss = max(r["rss"] for r in runs)
+        print(f"{kind:6} {args.documents} documents: {wall:6.2f} s wall, {cpu:6.2f} s CPU, "
+              f"{args.documents / wall:6.0f} documents/s, peak {rss:.0f} MiB")
+    ratio = statistics.median(r["wall"] for r in results["pages"]) / statistics.median(r["wall"] for r in results["text"])
+    print(f"pages / text: {ratio:.2f}× wall")
+
+
+if __name__ == "__main__":
+    main()
