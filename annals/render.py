@@ -291,16 +291,22 @@ class Renderer:
                          event_citations={e.anchor: box.of_event(item, e.anchor) for e in events},
                          source_copy=slugs.relative(source_copy_path(document), document.path))
 
+    def entity_index(self) -> Output:
+        return self.page("entities.html", "entities/index.html", groups=self.entities.by_kind(),
+                         mentions_of=self.entities.mentions_of)
+
     def entity_pages(self) -> Iterator[Output]:
-        yield self.page("entities.html", "entities/index.html", groups=self.entities.by_kind(),
-                        mentions_of=self.entities.mentions_of)
         for entity in self.entities.entities:
-            mentions = self.entities.mentions_of(entity)
-            yield self.rendered_when_changed(
-                "entity.html", entity.path,
-                lambda: (entity, [(m.document.path, self.document_digests[m.document.path], m.paragraph, m.anchor,
-                                   m.date, m.precision, m.text) for m in mentions]),
-                lambda: self.page("entity.html", entity.path, keyed=True, entity=entity, mentions=mentions))
+            yield self.entity_page(entity)
+
+    def entity_page(self, entity) -> Output:
+        """An entity's page, with every paragraph that names it (rendered only when what it shows changed)."""
+        mentions = self.entities.mentions_of(entity)
+        return self.rendered_when_changed(
+            "entity.html", entity.path,
+            lambda: (entity, [(m.document.path, self.document_digests[m.document.path], m.paragraph, m.anchor,
+                               m.date, m.precision, m.text) for m in mentions]),
+            lambda: self.page("entity.html", entity.path, keyed=True, entity=entity, mentions=mentions))
 
     def timeline(self) -> Output:
         """Every year of the timeline on one page (18 MB of HTML at 10,000 documents): each year is rendered
@@ -392,18 +398,20 @@ class Renderer:
         return self.page("search.html", "search.html")
 
     def index_pages(self) -> Iterator[Output]:
-        """Every page but the documents' (which `document()` renders one at a time)."""
+        """Every page but the documents' and the entities' (which `document()` and `entity_page()` render
+        one at a time, on every core)."""
         yield self.home()
         yield self.timeline()
         yield self.not_found()
         if self.site.search:
             yield self.search_page()
         yield from self.year_pages()
-        yield from self.entity_pages()
+        yield self.entity_index()
         yield from self.sections()
 
     def all_pages(self) -> Iterator[Output]:
         yield from self.index_pages()
+        yield from self.entity_pages()
         yield from self.documents()
 
 

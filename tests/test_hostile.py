@@ -251,3 +251,20 @@ def test_yaml_aliases_are_refused_where_a_few_lines_could_expand_to_gigabytes(tm
     assert main(["build", "--root", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "bad.yaml:2: error:" in err and "aliases" in err and "x, x" not in err
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("a: &x [1, 2]\nb: *x\n", True), ("a: &x 1\nb: [*x, *x]\n", True), ("a: &x 1\nb: {c: *x}\n", True),
+    ("- &x 1\n- *x\n", True), ("a: &x 1\nb:\n  - *x\n", True),
+    ("title: 5 * 3 = 15\n", False), ("title: '*star*'\n", False), ("note: a*b\n", False),
+])
+def test_aliases_are_refused_wherever_they_stand_and_stars_elsewhere_are_text(text, refused):
+    import yaml
+
+    from annals import yamlsafe
+
+    if refused:
+        with pytest.raises(yaml.YAMLError, match="aliases"):
+            yamlsafe.load(text)
+    else:
+        assert yamlsafe.load(text) == yaml.safe_load(text)
