@@ -49,7 +49,8 @@ def cited(document, site) -> Cited:
     published = stated(provenance.published, site.language, site.date_style)
     date = published.iso if published and published.iso else document.reference.iso if document.reference else ""
     retrieved = stated(provenance.retrieved, site.language, site.date_style)
-    return Cited(id=document.id, title=document.title, date=date, publisher=provenance.publisher, language=document.language,
+    return Cited(id=document.id, title=document.title, date=date, publisher=provenance.publisher,
+                 language=document.language,
                  section=document.section, archive_url=site.base_url + document.path if site.base_url else "",
                  original_url=provenance.url if is_safe_link(provenance.url) else "",
                  retrieved=retrieved.iso if retrieved else "", site=site.title)
@@ -136,8 +137,8 @@ def csl_locale(language: str) -> str:
     from importlib import resources
 
     code = language.replace("_", "-")
-    names = {p.name[len("locales-"):-len(".xml")] for p in resources.files("citeproc").joinpath("data/locales").iterdir()
-             if p.name.startswith("locales-")}
+    folder = resources.files("citeproc").joinpath("data/locales")
+    names = {p.name[len("locales-"):-len(".xml")] for p in folder.iterdir() if p.name.startswith("locales-")}
     base = code.split("-")[0].lower()
     preferred = {"en": "en-GB", "fr": "fr-FR", "de": "de-DE", "pt": "pt-PT", "es": "es-ES"}.get(base, "")
     return next((n for n in (code, preferred, *sorted(names)) if n in names and n.split("-")[0].lower() == base),

@@ -72,8 +72,8 @@ def main() -> None:
         rss = max(r["rss"] for r in runs)
         print(f"{kind:6} {args.documents} documents: {wall:6.2f} s wall, {cpu:6.2f} s CPU, "
               f"{args.documents / wall:6.0f} documents/s, peak {rss:.0f} MiB")
-    ratio = statistics.median(r["wall"] for r in results["pages"]) / statistics.median(r["wall"] for r in results["text"])
-    print(f"pages / text: {ratio:.2f}× wall")
+    wall = {kind: statistics.median(r["wall"] for r in runs) for kind, runs in results.items()}
+    print(f"pages / text: {wall['pages'] / wall['text']:.2f}× wall")
 
 
 if __name__ == "__main__":
