@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -29,6 +30,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--language", help="interface and date language of the site (default: fr)")
     b.add_argument("--title", help="site title")
     b.add_argument("--base-url", dest="base_url", help="public address of the published site, for citations")
+    b.add_argument("--drafts", action="store_true", help="publish the documents marked draft: true too")
     b.add_argument("--strict", action="store_const", const=True,
                    help="treat every warning as a failure: the previous site stays in place")
     b.add_argument("--no-search", dest="search", action="store_const", const=False,
@@ -44,6 +46,7 @@ def parser() -> argparse.ArgumentParser:
     for flag in ("--root", "--source", "--output"):
         s.add_argument(flag, type=Path, default=Path(".") if flag == "--root" else None,
                        help=f"as for build ({flag[2:]})")
+    s.add_argument("--drafts", action="store_true", help="as for build: publish the drafts too")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: 8000)")
 
@@ -82,7 +85,8 @@ def run_serve(args) -> int:
     from .serve import serve
 
     try:
-        serve(lambda: BuildOptions.from_config(load_settings(args)), args.root, host=args.host, port=args.port, say=lambda line: print(line, flush=True))
+        serve(lambda: replace(BuildOptions.from_config(load_settings(args)), drafts=args.drafts), args.root,
+              host=args.host, port=args.port, say=lambda line: print(line, flush=True))
     except OSError as error:  # the address is taken, or not ours to listen on
         print(f"annals: cannot listen on {args.host}:{args.port} ({error.strerror}) — choose another "
               "--port (0 picks a free one)", file=sys.stderr)
@@ -98,7 +102,8 @@ def run_build(args) -> int:
         return EXIT_FAILED
     progress = TerminalProgress(verbose=args.verbose and not args.quiet, bar=not args.quiet)
     try:
-        report = build(BuildOptions.from_config(config), clean=args.clean, progress=progress)
+        report = build(replace(BuildOptions.from_config(config), drafts=args.drafts), clean=args.clean,
+                       progress=progress)
     except (UnsafeOutput, SourceChanged, NoSpace) as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED

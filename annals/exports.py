@@ -57,7 +57,7 @@ def document_lines(document: Document, events: tuple[Event, ...], source_copy: s
             "subsection": document.subsection, "url": document.path, "source": document.source.name,
             "source_copy": source_copy, "sha256": document.source.sha256, "encoding": document.source.encoding,
             "language": document.language, "paragraphs": document.paragraph_count, "events": len(events),
-            "date": reference_data(document.reference),
+            "date": reference_data(document.reference), "draft": document.draft,
             "provenance": {"url": document.provenance.url, "retrieved": document.provenance.retrieved,
                            "publisher": document.provenance.publisher,
                            "published": document.provenance.published}}

@@ -26,8 +26,8 @@ from .loader import load_document
 from .model import Document, Problem, Summary
 from .parallel import Background, abandoned, ordered_map
 from .permalinks import RECORD_FILE, read_record, write_record
-from .pipeline import (BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, out_of_space, plan_state,
-                       source_date_epoch)
+from .pipeline import (BuildOptions, BuildReport, Plan, Progress, SourceChanged, TemplateFailed, out_of_space,
+                       plan_state, source_date_epoch)
 from .dates.patterns import patterns_for
 from .datereport import date_report
 from .exports import citation_files, document_lines, dump_json, export_files
@@ -94,6 +94,7 @@ def _model(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progr
     record = read_record(options.addresses, options.output / RECORD_FILE)
     entries = _load(options, cache, plan, gazetteer, progress)
     documents = tuple(e.document for e in entries.values() if e.document is not None)
+    documents = tuple(d for d in documents if options.drafts or not d.draft)  # private: in no file of the site
     archive = build_archive(documents, record)
     entity_index = index_entities(gazetteer, archive.documents, archive.events_of,
                                   {name: e.cuts for name, e in entries.items()})
@@ -141,8 +142,9 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     staging.write(renderer.redirects())  # not pages of their own: no sitemap lists them
     staging.write([Output(RECORD_FILE, archive.addresses.record.encoded())])
     staging.write(citation_files(archive.documents, site))
+    drafts = 0 if options.drafts else sum(1 for e in entries.values() if e.document is not None and e.document.draft)
     report = BuildReport(documents=len(archive.documents), events=len(archive.events), pages=len(pages),
-                         problems=problems, dates=tuple(date_report(archive.documents)))
+                         problems=problems, dates=tuple(date_report(archive.documents)), drafts=drafts)
     staging.write([Output("build-report.json", dump_json(report.as_data()))])
     if site.base_url:  # the feed and the sitemap need absolute addresses
         build_date = source_date_epoch() or newest_date(archive.documents, archive.events) or "1970-01-01"

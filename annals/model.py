@@ -162,6 +162,7 @@ class Document:
     slug: str = ""  # the page name its `slug:` or title asks for (the indexer makes it unique); set by the loader
     path: str = ""  # output path of the document page, e.g. "section/sub/title.html"
     aliases: tuple[str, ...] = ()  # site paths its metadata says it had before (permalinks.alias_path)
+    draft: bool = False  # `draft: true`: published only by a build asked for drafts
     reference: ReferenceDate | None = None  # the document's own date, if it has one
     refused: tuple[RefusedDate, ...] = ()  # date-like expressions not read as dates
 
@@ -222,13 +223,14 @@ class Summary:
     reference: ReferenceDate | None = None
     refused: tuple[RefusedDate, ...] = ()
     aliases: tuple[str, ...] = ()
+    draft: bool = False
 
     @classmethod
     def of(cls, document: Document) -> "Summary":
         return cls(document.title, document.section, document.subsection, document.language, document.source,
                    document.provenance, document.slug, document.path,
                    tuple(DatedParagraph.of(b) for b in document.dated), document.paragraph_count,
-                   document.reference, document.refused, document.aliases)
+                   document.reference, document.refused, document.aliases, document.draft)
 
     @property
     def id(self) -> str:

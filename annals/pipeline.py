@@ -63,6 +63,7 @@ class BuildOptions:
     addresses: Path | None = None  # the record of addresses kept beside annals.yaml; None: the site's own
     citation_style: str = ""  # the CSL style of citations; "": the site language's default
     max_file_bytes: int = MAX_FILE_BYTES  # the largest source, sidecar or gazetteer read
+    drafts: bool = False  # publish the documents marked `draft: true` too (marked as drafts)
 
     @property
     def gazetteer(self) -> Path:
@@ -86,6 +87,7 @@ class BuildReport:
     problems: tuple[Problem, ...] = field(default=())
     published: bool = False
     dates: tuple = ()  # the date report (datereport.date_report): per document, each date read or refused
+    drafts: int = 0  # documents marked as drafts and left out
 
     @property
     def skipped(self) -> tuple[Problem, ...]:
@@ -106,8 +108,10 @@ class BuildReport:
 
     def summary(self) -> str:
         state = "built" if self.published else "not published"
+        drafts = f"; {counted(self.drafts, 'draft')} not published (--drafts publishes them)" if self.drafts else ""
         return (f"{state}: {counted(self.documents, 'document')}, {counted(self.events, 'event')}, "
-                f"{counted(self.pages, 'page')}; {len(self.skipped)} skipped, {counted(len(self.warnings), 'warning')}")
+                f"{counted(self.pages, 'page')}; {len(self.skipped)} skipped, {counted(len(self.warnings), 'warning')}"
+                f"{drafts}")
 
 
 def counted(n: int, noun: str) -> str:
@@ -235,7 +239,8 @@ def settings_digest(options: BuildOptions) -> str:
     gazetteer — a page's key holds the entities the page shows — nor what only decides whether or how a
     build is published: `strict`, the build date of the feed, the problems found.)"""
     return digest(code_version(), options.language, options.title, options.description, options.base_url,
-                  options.date_style, options.media_marker, options.search, options.citation_style)
+                  options.date_style, options.media_marker, options.search, options.citation_style,
+                  options.drafts)
 
 
 def theme_digest(options: BuildOptions) -> str:

@@ -22,10 +22,12 @@ KEYS = {
     "published": ("published", "date"),
     "slug": ("slug",),
     "aliases": ("aliases",),  # a list: the addresses the document had before, each published as a redirect
+    "draft": ("draft",),  # true: not published, unless the build is asked for drafts
 }
 ALIASES = {spelling: key for key, spellings in KEYS.items() for spelling in spellings}
 # Keys other generators write that carry nothing Annals shows; accepted without a warning.
-IGNORED = {"tags", "author", "authors", "summary", "draft", "description"}
+IGNORED = {"tags", "author", "authors", "summary", "description"}
+TRUE, FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 
 
 class MetadataError(ValueError):
@@ -63,6 +65,11 @@ def checked(data: dict, text: str = "", first_line: int = 1) -> tuple[dict, list
                 known = ", ".join(sorted(KEYS))
                 notes.append((line, f"unknown metadata key {raw_key!r} ignored — known keys: {known}"))
             continue
+        if key == "draft":
+            draft, note = _draft(raw_key, value)
+            values.setdefault(key, draft)
+            notes += [(line, note)] if note else []
+            continue
         if key == "aliases":
             aliases, alias_notes = _aliases(raw_key, value, text, line, first_line)
             values.setdefault(key, aliases)
@@ -98,3 +105,15 @@ def _aliases(raw_key, value, text: str, line: int, first_line: int) -> tuple[tup
         notes.append((at, f"alias {shown(item)[0]!r} is not published: an alias is an address inside the site "
                           "(such as /posts/old-title/ or old/page.html), not a place the site's own pages use"))
     return tuple(dict.fromkeys(paths)), notes
+
+
+def _draft(raw_key, value) -> tuple[bool, str]:
+    """`draft:` as true or false, and a note when it is neither (then the document stays a draft: a
+    document meant to be private is not published by a typo)."""
+    if isinstance(value, bool):
+        return value, ""
+    word = str(value).strip().lower()
+    if word in TRUE or word in FALSE:
+        return word in TRUE, ""
+    return True, (f"metadata key {raw_key!r} should be true or false, not {shown(str(value))[0]!r}; the document "
+                  "is kept as a draft")
