@@ -1,8 +1,10 @@
 """annals.yaml → a validated, frozen Config; each option checks itself and errors name the key."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, fields, replace
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -29,7 +31,22 @@ class Option:
 
 
 def _language(value: str) -> str:
-    return "" if LANGUAGE.match(value) else "expected a language code such as fr, en or pt-BR"
+    if not LANGUAGE.match(value):
+        return "expected a language code such as fr, en or pt-BR"
+    if value.split("-")[0].split("_")[0].lower() in catalogues():
+        return ""
+    from babel import localedata  # only for a language without a catalogue: a build of fr or en never needs it
+
+    if localedata.exists(value.replace("-", "_")) or localedata.exists(value.split("-")[0].split("_")[0].lower()):
+        return ""
+    return f"{value!r} is not a language CLDR knows (the interface has catalogues for {', '.join(catalogues())})"
+
+
+@functools.lru_cache(maxsize=1)
+def catalogues() -> list[str]:
+    """The interface languages Annals has a catalogue for: annals/locales/LANGUAGE.yaml."""
+    return sorted(p.name[:-len(".yaml")] for p in resources.files("annals.locales").iterdir()
+                  if p.name.endswith(".yaml"))
 
 
 def _base_url(value: str) -> str:

@@ -11,7 +11,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
-CATALOGUES = ("fr", "en")
+from .config import catalogues
+
 
 
 class Strings(Mapping):
@@ -37,7 +38,7 @@ class Strings(Mapping):
 def strings(language: str) -> Strings:
     """The interface catalogue for `language`, falling back to English for unknown languages."""
     code = language.split("-")[0].split("_")[0].lower()
-    name = code if code in CATALOGUES else "en"
+    name = code if code in catalogues() else "en"
     text = resources.files("annals.locales").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     return Strings(yaml.safe_load(text))
 

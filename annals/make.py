@@ -18,6 +18,7 @@ from jinja2 import TemplateError
 
 from . import theme
 from .cache import BuildCache, SourceEntry, code_version, digest
+from .config import catalogues
 from .entities import Matcher, index_entities, paragraph_cuts, read_gazetteer
 from .fixity import MANIFEST, manifest
 from .i18n import strings
@@ -99,12 +100,21 @@ def _model(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progr
     entity_index = index_entities(gazetteer, archive.documents, archive.events_of,
                                   {name: e.cuts for name, e in entries.items()})
     problems = (tuple(plan.find_problems) + tuple(p for e in entries.values() for p in e.problems)
-                + tuple(gazetteer_problems) + archive.addresses.problems)
+                + tuple(gazetteer_problems) + archive.addresses.problems + language_problems(options.language))
     renderer = Renderer(archive, site_of(options), theme.search_path(options.theme_root, "templates"),
                         entity_index, fragments=cache.fragments, settings_digest=plan.settings,
                         document_digests={d.path: entries[d.source.name].digest for d in archive.documents})
     renderer.load_templates()
     return renderer, entries, problems
+
+
+def language_problems(language: str) -> tuple[Problem, ...]:
+    """A warning when the site's language has no interface catalogue (its words are then English)."""
+    if language.split("-")[0].split("_")[0].lower() in catalogues():
+        return ()
+    return (Problem("annals.yaml", f"no interface catalogue for {language}: the interface is in English, its dates "
+                                   f"and numbers in {language} — add annals/locales/{language.split('-')[0]}.yaml "
+                                   "(docs/guide.md says how)"),)
 
 
 def site_of(options: BuildOptions) -> Site:

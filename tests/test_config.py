@@ -1,5 +1,7 @@
 """annals.yaml, command-line overrides, theme overrides, and `annals new`."""
 
+import json
+
 import pytest
 
 from annals.check import check_links_and_anchors
@@ -166,3 +168,14 @@ def test_the_citation_style_is_a_known_csl_style(tmp_path):
     assert load_config(archive(tmp_path, "citation_style: apa\n")).citation_style == "apa"
     with pytest.raises(ConfigError, match=r"annals.yaml:1: citation_style: expected the name of a CSL style"):
         load_config(archive(tmp_path / "b", "citation_style: no-such-style\n"))
+
+
+def test_a_language_cldr_does_not_know_is_refused_and_one_without_a_catalogue_warned(tmp_path):
+    with pytest.raises(ConfigError, match=r"annals.yaml:1: language: .*not a language CLDR knows.*en, fr"):
+        load_config(archive(tmp_path, "language: xx\n"))
+    root = archive(tmp_path / "b", "language: de\n")
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    report = json.loads((root / "site" / "build-report.json").read_text(encoding="utf-8"))
+    assert any("no interface catalogue for de" in w["message"] for w in report["warnings"]), report["warnings"]
+    page = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in page and "Timeline" in page  # English words, German dates

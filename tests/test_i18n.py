@@ -1,7 +1,10 @@
 """Interface strings: every catalogue has every key, and counts take the plural form of their language."""
 import pytest
 
-from annals.i18n import CATALOGUES, count_label, strings
+from annals.config import catalogues
+from annals.i18n import count_label, strings
+
+CATALOGUES = catalogues()
 
 COUNTS = ("document_count", "event_count", "mention_count", "search_found", "filter_shown")
 
