@@ -185,3 +185,16 @@ def test_the_open_page_follows_its_document_when_its_title_is_edited(served, pag
     page.wait_for_url("**/un-titre-corrige.html", timeout=20_000)
     assert page.locator("h1").inner_text() == "Un titre corrigé"
     assert "Un titre corrigé" in fetch(before)  # the old address, over HTTP too, leads on to the page
+
+
+@pytest.mark.browser
+def test_a_served_page_asks_for_nothing_the_site_does_not_have(served, page):  # noqa: F811
+    """No 404 in the console: the default theme has its icon (browsers ask for /favicon.ico otherwise)."""
+    archive, url = served
+    failed = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.goto(document_url(archive, url))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)  # the icon is asked for after the page has loaded
+    assert failed == []
+    assert page.evaluate("document.querySelector('link[rel=icon]').href").endswith("/static/favicon.svg")
