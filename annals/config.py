@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, fields, replace
 from importlib import resources
@@ -127,19 +128,19 @@ class Config:
 
     @property
     def source_dir(self) -> Path:
-        return self.root / self.source
+        return self.root / expanded(self.source)
 
     @property
     def output_dir(self) -> Path:
-        return self.root / self.output
+        return self.root / expanded(self.output)
 
     @property
     def entities_path(self) -> Path:
-        return self.root / self.entities if self.entities else self.source_dir / "entities.yaml"
+        return self.root / expanded(self.entities) if self.entities else self.source_dir / "entities.yaml"
 
     @property
     def addresses_path(self) -> Path | None:
-        return self.root / self.addresses if self.addresses else None
+        return self.root / expanded(self.addresses) if self.addresses else None
 
     def with_overrides(self, **overrides) -> "Config":
         """Command-line values win over the file; None means "not given"."""
@@ -150,8 +151,19 @@ class Config:
         return replace(self, **given)
 
 
+PATHS = ("source", "output", "entities", "addresses")
+
+
+def expanded(path: str) -> Path:
+    """A path as a shell reads it: `~` is the home folder, `$NAME` and `${NAME}` environment variables."""
+    return Path(os.path.expanduser(os.path.expandvars(path)))
+
+
 def _check(key: str, value, where: str) -> None:
     option = OPTIONS[key]
+    if value is None and key in PATHS:
+        raise ConfigError(f"{where}: {key}: no path given (YAML reads an empty value, ~ or null as nothing) — "
+                          "write the path, and quote it if it is ~ alone: '~'")
     if option.kind is bool and not isinstance(value, bool):
         raise ConfigError(f"{where}: {key}: expected true or false, got {short(value)}")
     if option.kind is int and (isinstance(value, bool) or not isinstance(value, int)):

@@ -179,3 +179,18 @@ def test_a_language_cldr_does_not_know_is_refused_and_one_without_a_catalogue_wa
     assert any("no interface catalogue for de" in w["message"] for w in report["warnings"]), report["warnings"]
     page = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="de">' in page and "Timeline" in page  # English words, German dates
+
+
+def test_paths_take_the_home_folder_and_environment_variables_as_shells_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ARCHIVE_OUT", "publie")
+    config = load_config(archive(tmp_path, "output: ~/pub/$ARCHIVE_OUT\nentities: ${HOME}/noms.yaml\n"))
+    assert config.output_dir == tmp_path / "home" / "pub" / "publie"
+    assert config.entities_path == tmp_path / "home" / "noms.yaml"
+
+
+def test_a_path_yaml_reads_as_nothing_is_named_in_annals_words(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_config(archive(tmp_path, "title: A\noutput: ~\n"))
+    assert str(error.value).startswith("annals.yaml:2: output: ")
+    assert "quote it" in str(error.value) and "NoneType" not in str(error.value)
