@@ -5,7 +5,6 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 from pathlib import Path
 
 import yaml
@@ -158,16 +157,9 @@ class Matcher:
                 self.automaton.add_word(spelling, len(spelling))
             self.automaton.make_automaton()
 
-    def may_name(self, text: str) -> bool:
-        """False when `text` names no entity."""
-        return next(self._spans(text), None) is not None
-
     def find(self, text: str):
-        """(span, entity) for each name in `text`, left to right."""
-        for span in self._spans(text):
-            yield span, self.by_spelling[_apostrophes(span.group(0))]
-
-    def _spans(self, text: str):
+        """(start, end, entity) for each name in `text`, left to right: at each place the longest name, whole
+        words only, either apostrophe."""
         if self.automaton is None:
             return
         plain = _apostrophes(text)
@@ -177,7 +169,7 @@ class Matcher:
         for start, negative in found:  # the leftmost first, the longest of those starting together first
             if start >= position:
                 position = start - negative
-                yield Span(start, position, text[start:position])
+                yield start, position, self.by_spelling[plain[start:position]]
 
 
 WORD = re.compile(r"\w")
@@ -187,26 +179,6 @@ def _whole_word(text: str, start: int, end: int) -> bool:
     return not (start and WORD.match(text, start - 1)) and not (end < len(text) and WORD.match(text, end))
 
 
-class Span(NamedTuple):
-    """Where a name was found, read as a regular expression's match is."""
-
-    begin: int
-    stop: int
-    text: str
-
-    def start(self) -> int:
-        return self.begin
-
-    def end(self) -> int:
-        return self.stop
-
-    def group(self, _: int = 0) -> str:
-        return self.text
-
-    def span(self) -> tuple[int, int]:
-        return self.begin, self.stop
-
-
 def _apostrophes(text: str) -> str:
     return text.replace("’", "'")
 
@@ -214,11 +186,11 @@ def _apostrophes(text: str) -> str:
 def segments(text: str, matcher: Matcher) -> tuple[Segment, ...]:
     """`text` cut into plain pieces and entity names; joined back, the pieces are `text` unchanged."""
     pieces, position = [], 0
-    for match, entity in matcher.find(text):
-        if match.start() > position:
-            pieces.append(Segment(text[position:match.start()]))
-        pieces.append(Segment(match.group(0), entity))
-        position = match.end()
+    for start, end, entity in matcher.find(text):
+        if start > position:
+            pieces.append(Segment(text[position:start]))
+        pieces.append(Segment(text[start:end], entity))
+        position = end
     if position < len(text):
         pieces.append(Segment(text[position:]))
     return tuple(pieces)
@@ -244,7 +216,7 @@ def paragraph_cuts(document, matcher: Matcher) -> dict[int, tuple[Segment, ...]]
     """The paragraphs of a whole document that name entities: number → the paragraph cut into pieces."""
     cuts = {}
     for block in document.blocks:
-        if block.kind != PARAGRAPH or block.html or not matcher.may_name(block.text):
+        if block.kind != PARAGRAPH or block.html:
             continue
         pieces = segments(block.text, matcher)
         if any(p.entity for p in pieces):

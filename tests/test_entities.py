@@ -60,8 +60,8 @@ def test_whole_words_longest_first_and_either_apostrophe():
     party = Entity("Parti du travail de Corée", "party", ("Parti du travail de Corée",))
     duma = Entity("Douma d’État", "institution", ("Douma d’Etat",))
     matcher = Matcher((korea, party, duma))
-    found = [(m.group(0), e.name) for m, e in matcher.find(
-        "La Corée, le peuple coréen, l'amitié coréo-russe, le Parti du travail de Corée et la Douma d'Etat.")]
+    sentence = "La Corée, le peuple coréen, l'amitié coréo-russe, le Parti du travail de Corée et la Douma d'Etat."
+    found = [(sentence[start:end], e.name) for start, end, e in matcher.find(sentence)]
     assert found == [("Corée", "Corée"), ("Parti du travail de Corée", "Parti du travail de Corée"),
                      ("Douma d'Etat", "Douma d’État")]
     text = "Vers la Corée."
@@ -113,4 +113,4 @@ def test_the_names_found_in_one_pass_are_those_trying_each_name_longest_first_fi
                                                      for n in sorted(names, key=len, reverse=True)) + ")(?!\\w)")
         for _ in range(20):
             text = " ".join(rng.choice(words + ["la", "l’État", "Kimono", ","]) for _ in range(12))
-            assert [m.span() for m, _ in matcher.find(text)] == [m.span() for m in plain.finditer(text)], (names, text)
+            assert [(s, e) for s, e, _ in matcher.find(text)] == [m.span() for m in plain.finditer(text)], (names, text)
