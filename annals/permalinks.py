@@ -241,19 +241,21 @@ def with_anchors(placement: Placement, anchors: dict) -> Placement:
     return replace(placement, record=Record(kept))
 
 
-def former_anchors(held: Held | None, current: set[str], excerpts: dict[int, str]) -> dict[int, tuple[str, ...]]:
-    """The anchors a document's page had that it no longer gives (not in `current`), by the number of
-    the paragraph whose text (`excerpts`, by number) is the one they pointed at: each stays an id there."""
-    if held is None:
+def former_anchors(anchors: tuple, current: set[str], paragraphs) -> dict[int, tuple[str, ...]]:
+    """Of the anchors a document's page has had (`anchors`: Held.anchors), those it no longer gives (not in
+    `current`), by the number of the paragraph (of `paragraphs`, blocks) whose text they pointed at: each
+    stays an id there. Most pages have none, and read no paragraph for it."""
+    lost = [(anchor, mark) for anchor, mark in anchors if anchor not in current]
+    if not lost:
         return {}
     marks = {}
-    for number, excerpt in excerpts.items():
-        marks.setdefault(paragraph_mark(excerpt), number)
+    for block in paragraphs:
+        marks.setdefault(paragraph_mark(block.excerpt), block.number)
     former: dict[int, list[str]] = {}
-    for anchor, mark in held.anchors:
-        if anchor not in current and mark in marks:
+    for anchor, mark in lost:
+        if mark in marks:
             former.setdefault(marks[mark], []).append(anchor)
-    return {number: tuple(anchors) for number, anchors in former.items()}
+    return {number: tuple(found) for number, found in former.items()}
 
 
 def redirect_link(redirect: Redirect) -> str:
