@@ -34,13 +34,18 @@ class Option:
 def _language(value: str) -> str:
     if not LANGUAGE.match(value):
         return "expected a language code such as fr, en or pt-BR"
-    if value.split("-")[0].split("_")[0].lower() in catalogues():
+    if base_language(value) in catalogues():
         return ""
     from babel import localedata  # only for a language without a catalogue: a build of fr or en never needs it
 
-    if localedata.exists(value.replace("-", "_")) or localedata.exists(value.split("-")[0].split("_")[0].lower()):
+    if localedata.exists(value.replace("-", "_")) or localedata.exists(base_language(value)):
         return ""
     return f"{value!r} is not a language CLDR knows (the interface has catalogues for {', '.join(catalogues())})"
+
+
+def base_language(code: str) -> str:
+    """A language code without its region or script: "pt-BR" → "pt", "fr_CA" → "fr"."""
+    return code.split("-")[0].split("_")[0].lower()
 
 
 @functools.lru_cache(maxsize=1)

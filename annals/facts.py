@@ -3,6 +3,7 @@ address as a link where it may be one, and the codes of its file (format, langua
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -70,6 +71,7 @@ def stated(value: str, language: str, style: str) -> Stated | None:
     return Stated(format_iso(iso, precision, language, style), iso)
 
 
+@functools.lru_cache(maxsize=256)  # a page each document: the same few languages each time
 def language_name(code: str, language: str) -> str:
     """A language code as the site's language names it ("fr" → "français", "French"); the code if unknown."""
     try:

@@ -11,7 +11,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
-from .config import catalogues
+from .config import base_language, catalogues
 
 
 
@@ -37,7 +37,7 @@ class Strings(Mapping):
 @lru_cache(maxsize=None)
 def strings(language: str) -> Strings:
     """The interface catalogue for `language`, falling back to English for unknown languages."""
-    code = language.split("-")[0].split("_")[0].lower()
+    code = base_language(language)
     name = code if code in catalogues() else "en"
     text = resources.files("annals.locales").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     return Strings(yaml.safe_load(text))

@@ -18,7 +18,7 @@ from jinja2 import TemplateError
 
 from . import theme
 from .cache import BuildCache, SourceEntry, code_version, digest
-from .config import catalogues
+from .config import base_language, catalogues
 from .entities import Matcher, index_entities, paragraph_cuts, read_gazetteer
 from .fixity import MANIFEST, manifest
 from .i18n import strings
@@ -110,10 +110,10 @@ def _model(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progr
 
 def language_problems(language: str) -> tuple[Problem, ...]:
     """A warning when the site's language has no interface catalogue (its words are then English)."""
-    if language.split("-")[0].split("_")[0].lower() in catalogues():
+    if base_language(language) in catalogues():
         return ()
     return (Problem("annals.yaml", f"no interface catalogue for {language}: the interface is in English, its dates "
-                                   f"and numbers in {language} — add annals/locales/{language.split('-')[0]}.yaml "
+                                   f"and numbers in {language} — add annals/locales/{base_language(language)}.yaml "
                                    "(docs/guide.md says how)"),)
 
 
