@@ -121,7 +121,8 @@ def run_build(args) -> int:
 
         for line in report_lines(list(report.dates)):
             print(line)
-    shown = report.problems if args.verbose else report.skipped + report.warnings[:MAX_WARNINGS_SHOWN]
+    shown = report.problems if args.verbose else (report.skipped + report.notes
+                                                  + report.warnings[:MAX_WARNINGS_SHOWN])
     for problem in shown:
         print(problem, file=sys.stderr)
     if len(shown) < len(report.problems):

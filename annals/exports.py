@@ -60,7 +60,8 @@ def document_lines(document: Document, events: tuple[Event, ...], source_copy: s
             "date": reference_data(document.reference), "draft": document.draft,
             "provenance": {"url": document.provenance.url, "retrieved": document.provenance.retrieved,
                            "publisher": document.provenance.publisher,
-                           "published": document.provenance.published}}
+                           "published": document.provenance.published,
+                           **_capture(document.provenance.capture)}}
     return DocumentLines(document.path, json.dumps(item, ensure_ascii=False).encode("utf-8"), tuple(lines))
 
 
@@ -135,3 +136,11 @@ def dump_json(data) -> bytes:
     if isinstance(data, list):
         return json_list([json.dumps(item, ensure_ascii=False).encode("utf-8") for item in data])
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _capture(capture) -> dict:
+    """Where a captured page's record is, for the data files; nothing for a document of a file."""
+    if capture is None:
+        return {}
+    return {"capture": {"archive": capture.archive, "member": capture.member, "offset": capture.offset,
+                        "payload_digest": capture.digest}}

@@ -41,6 +41,20 @@ class Facts:
     format: str  # the key of its name in the catalogue: "format_text"
     encoding: str  # "UTF-8"
     size: str  # its number of bytes as the site's language writes numbers: "12 345"
+    capture: "CaptureFacts | None" = None  # for a page from a web archive
+
+
+@dataclass(frozen=True)
+class CaptureFacts:
+    """Where a captured page's record is, worded: the archive (and the WARC inside it), the record's
+    offset as a number of the site's language, the payload's digest, and the moment of capture (in UTC,
+    to the second: `iso` the WARC-Date as recorded)."""
+
+    archive: str
+    member: str
+    offset: str
+    digest: str
+    moment: Stated | None
 
 
 def document_facts(document, language: str, style: str) -> Facts:
@@ -52,7 +66,23 @@ def document_facts(document, language: str, style: str) -> Facts:
                  publisher=provenance.publisher, source_url=url, source_link=url if is_safe_link(url) else "",
                  language=language_name(document.language, language), format=f"format_{document.source.format}",
                  encoding=ENCODINGS.get(document.source.encoding, document.source.encoding.upper()),
-                 size=format_decimal(document.source.size, locale=babel_locale(language)))
+                 size=format_decimal(document.source.size, locale=babel_locale(language)),
+                 capture=capture_facts(provenance, language, style))
+
+
+def capture_facts(provenance, language: str, style: str) -> CaptureFacts | None:
+    """The facts of a page's capture, when it comes from a web archive."""
+    capture = provenance.capture
+    if capture is None:
+        return None
+    day = stated(provenance.retrieved, language, style)
+    clock = CLOCK.search(provenance.retrieved)
+    moment = Stated(f"{day.label}, {clock.group(1)} UTC", provenance.retrieved) if day and day.iso and clock else day
+    return CaptureFacts(capture.archive, capture.member, format_decimal(capture.offset, locale=babel_locale(language)),
+                        capture.digest, moment)
+
+
+CLOCK = re.compile(r"T(\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?Z$")  # a WARC-Date's time, in UTC
 
 
 def stated(value: str, language: str, style: str) -> Stated | None:

@@ -7,6 +7,7 @@ written into a staging tree, which is published in one step when complete.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import pickle
@@ -18,6 +19,7 @@ from jinja2 import TemplateError
 
 from . import theme
 from .cache import BuildCache, SourceEntry, code_version, digest
+from .captures import file_of, read_page, record_of
 from .config import base_language, catalogues
 from .entities import Matcher, index_entities, paragraph_cuts, read_gazetteer
 from .fixity import MANIFEST, manifest
@@ -46,7 +48,7 @@ def make_site(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Pr
         renderer, entries, problems = _model(options, cache, plan, progress)
         whole = WholeDocuments(options, cache, {name: e.digest for name, e in entries.items()})
         report = _write_site(options, cache, staging, renderer, entries, whole, problems, running, progress)
-        if options.strict and report.problems:
+        if options.strict and (report.skipped or report.warnings):
             staging.discard()
             return report
         report = _keep_record(options, renderer.archive.addresses.record, report)
@@ -162,7 +164,8 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     for relative, path in theme.static_files(theme.search_path(options.theme_root, "static")).items():
         staging.write([Output(f"static/{relative}", path.read_bytes())])
     for document in archive.documents:
-        staging.copy(options.source / document.source.name, source_copy_path(document), document.source.sha256)
+        staging.copy(functools.partial(source_bytes, options, document.source.name), source_copy_path(document),
+                     document.source.sha256)
     if search:
         outcome, learned = search.result()
         staging.adopt(outcome)
@@ -173,6 +176,12 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     check_source_copies(archive.documents, staging.produced)
     staging.write([Output(MANIFEST, pieces=in_chunks(manifest(staging.produced)))])
     return report
+
+
+def source_bytes(options: BuildOptions, name: str) -> bytes:
+    """The bytes of a source as read (a captured page's payload, not its whole archive), for its copy."""
+    path = options.source / file_of(name)
+    return read_page(path, name, options.max_file_bytes).payload if record_of(name) else path.read_bytes()
 
 
 def _start_search_index(options: BuildOptions, cache: BuildCache, staging: Staging, archive, entries: dict,
@@ -287,7 +296,7 @@ class WholeDocuments:
         name = summary.source.name
         document = self._stored(name)
         if document is None:
-            document = load_document(self._source / name, name, self._language, self._limit)[0]
+            document = load_document(self._source / file_of(name), name, self._language, self._limit)[0]
         if document is None or document.source.sha256 != summary.source.sha256:
             raise SourceChanged(f"{name}: changed while the site was being built; nothing was published — "
                                 "build again once the sources are settled")

@@ -135,17 +135,29 @@ class Source:
     sha256: str
     size: int
     encoding: str
-    format: str  # "text" | "markdown"
+    format: str  # "text" | "markdown" | "html"
+
+
+@record
+class Capture:
+    """Where in a web archive a captured page's record is, and the digest of what was captured."""
+
+    archive: str  # the archive's file under the source folder
+    member: str  # the WARC inside a WACZ; "" for a WARC file
+    offset: int  # of the record, in bytes from the start of the WARC
+    digest: str  # WARC-Payload-Digest ("sha1:…"), "" when the record has none
 
 
 @record
 class Provenance:
-    """Metadata about the original publication, from front matter or a `.yaml` sidecar."""
+    """Metadata about the original publication, from front matter or a `.yaml` sidecar; for a page from a
+    web archive, its capture (then `url` is the address captured and `retrieved` the time of capture)."""
 
     url: str = ""
     retrieved: str = ""
     publisher: str = ""
     published: str = ""
+    capture: Capture | None = None
 
 
 @record
@@ -302,7 +314,7 @@ class Problem:
     path: str
     message: str
     line: int = 0
-    severity: str = "warning"  # "warning": built anyway; "error": the document was skipped
+    severity: str = "warning"  # "warning": built anyway; "error": the document was skipped; "note": all is well
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -14,6 +14,7 @@ from typing import Callable
 
 from . import theme
 from .cache import BuildCache, build_lock, code_version, digest, signature
+from .captures import captured_pages, is_capture
 from .config import Config
 from .model import Problem
 from .sources import MAX_FILE_BYTES, MIB, SIDECAR, find_sources, source_name
@@ -97,12 +98,18 @@ class BuildReport:
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity == "warning")
 
+    @property
+    def notes(self) -> tuple[Problem, ...]:
+        """What the build did worth knowing that is nothing wrong: what each web archive held."""
+        return tuple(p for p in self.problems if p.severity == "note")
+
     def as_data(self) -> dict:
         """What build-report.json holds."""
         return {
             "documents": self.documents, "events": self.events, "pages": self.pages,
             "skipped": [_problem(p) for p in self.skipped],
             "warnings": [_problem(p) for p in self.warnings],
+            "notes": [_problem(p) for p in self.notes],
             "dates": list(self.dates),
         }
 
@@ -208,10 +215,22 @@ def collector_paused():
 
 def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
     """Find the sources and stat them, digest the other inputs, and see which published files are intact."""
-    paths, find_problems = find_sources(options.source)
-    names = [source_name(options.source, path) for path in paths]
+    found, find_problems = find_sources(options.source)
     reader = digest(code_version(), options.language, options.max_file_bytes)[:16]
-    signatures = {name: source_signature(path, reader) for name, path in zip(names, paths)}
+    paths, names, signatures = [], [], {}
+    for path in found:
+        name = source_name(options.source, path)
+        if not is_capture(name):
+            paths.append(path)
+            names.append(name)
+            signatures[name] = source_signature(path, reader)
+            continue
+        listing, problem = captured_pages(path, name, cache.fragments, reuse=not cache.racy(f"|{signature(path)}"))
+        find_problems.append(problem)
+        for page in listing.pages:
+            paths.append(path)
+            names.append(page.name(name))
+            signatures[page.name(name)] = f"{source_signature(path, reader)}|#{page.member}#{page.offset}"
     settings = settings_digest(options)
     gazetteer = options.gazetteer.read_bytes() if options.gazetteer.is_file() else b""
     inputs = digest(settings, options.strict, str(options.gazetteer), gazetteer, source_date_epoch(),

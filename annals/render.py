@@ -447,6 +447,8 @@ def source_copy_path(document: Document) -> str:
     """The verbatim copy of a document's source, beside its page: `…/title.source.txt`."""
     name = document.source.name.rsplit("/", 1)[-1]
     suffix = name[name.rindex("."):].lower() if "." in name.lstrip(".") else ".txt"
+    if document.provenance.capture:
+        suffix = ".html"  # a captured page's payload: kept as text like a saved page
     if suffix not in (".txt", ".md", ".markdown"):
         suffix += ".txt"  # a saved page is kept as text: opened, it shows its markup and runs nothing
     return f"{document.id}.source{suffix}"

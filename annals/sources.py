@@ -9,6 +9,7 @@ import os
 import stat
 from pathlib import Path
 
+from .captures import is_capture
 from .model import Problem
 
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}  # → reader
@@ -78,7 +79,7 @@ def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
                 problems.append(Problem(rel, "is a symbolic link to a file outside the source folder; "
                                              "not followed — copy the file in instead", severity="error"))
                 continue
-            if suffix in FORMATS:
+            if suffix in FORMATS or is_capture(name):
                 if not entry.is_file():
                     problems.append(Problem(rel, NOT_REGULAR, severity="error"))
                     continue
@@ -87,7 +88,8 @@ def find_sources(root: Path) -> tuple[list[Path], list[Problem]]:
                 continue
             else:
                 problems.append(Problem(rel, f"is not a source document ({suffix or 'no extension'}); "
-                                             "ignored — sources are .txt or .md files", severity="error"))
+                                             "ignored — sources are .txt, .md, .html, "
+                                             ".warc, .warc.gz or .wacz files", severity="error"))
     return found, problems
 
 

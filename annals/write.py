@@ -259,10 +259,10 @@ class Staging:
             if written:
                 self.written.add(path)
 
-    def copy(self, source: Path, relative: str, key: str = "") -> None:
-        """Copy a file into the tree unless the published copy came from the same `key`."""
+    def copy(self, read: Callable[[], bytes], relative: str, key: str = "") -> None:
+        """Write the bytes `read()` gives into the tree unless the published copy came from the same `key`."""
         if not self.unchanged(relative, key):
-            self.write([Output(relative, source.read_bytes())], key)  # checksummed from the bytes written
+            self.write([Output(relative, read())], key)  # checksummed from the bytes written
 
     def finish(self) -> bool:
         """Remove reused files this build did not produce; True when the tree differs from the site."""

@@ -276,3 +276,21 @@ def test_no_script_of_a_saved_page_runs_in_the_archive(tmp_path, page):
         page.wait_for_load_state("load")
         assert page.evaluate("typeof window.__pwned") == "undefined", address
     assert "window.__pwned = 1" in page.locator("body").inner_text()  # the copy shows the markup as text
+
+
+def test_no_script_of_a_captured_page_runs_in_the_archive(tmp_path, page):
+    from annals.pipeline import BuildOptions, build
+    from captures import capture
+
+    seeds, site = tmp_path / "seeds", tmp_path / "site"
+    seeds.mkdir()
+    capture(seeds / "gazette.warc.gz", ["/fr/economie/2024/06/quai.html"])
+    build(BuildOptions(source=seeds, output=site))
+    (document,) = json.loads((site / "documents.json").read_text(encoding="utf-8"))
+    assert document["provenance"]["capture"]
+    for address in (document["url"], document["source_copy"]):
+        page.goto((site / address).as_uri())
+        page.wait_for_load_state("load")
+        page.mouse.click(5, 5)
+        assert page.evaluate("typeof window.__pwned") == "undefined", address
+    assert "window.__pwned = 1" in page.locator("body").inner_text()  # the copy shows the markup as text

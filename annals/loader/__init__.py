@@ -11,7 +11,8 @@ from ..dates import find_document_dates, reference_date
 from ..parallel import ordered_map
 from ..sources import (FORMATS, MAX_FILE_BYTES, SIDECAR, NotReadable, find_sources, leads_out,  # noqa: F401
                        read_regular, source_name)
-from ..model import HEADING, PARAGRAPH, Block, Document, Problem, Provenance, RefusedDate, Source
+from ..captures import CaptureError, Captured, captured_pages, is_capture, read_page, record_of
+from ..model import HEADING, PARAGRAPH, Block, Capture, Document, Problem, Provenance, RefusedDate, Source
 from .decode import Undecodable, decode, replace_forbidden
 from .markdown import read_markdown
 from .metadata import MetadataError, checked, parse_yaml
@@ -34,7 +35,15 @@ def load_archive(root: Path, language: str = "fr", workers: int = 0) -> Loaded:
     Documents are read on every core (`workers`, 0 for one per core); the result does not depend on it.
     """
     paths, problems = find_sources(root)
-    jobs = [(path, source_name(root, path), language) for path in paths]
+    jobs = []
+    for path in paths:
+        name = source_name(root, path)
+        if is_capture(name):
+            listing, note = captured_pages(path, name)
+            problems.append(note)
+            jobs += [(path, page.name(name), language) for page in listing.pages]
+        else:
+            jobs.append((path, name, language))
     documents = []
     for document, found in ordered_map(_load_job, jobs, workers):
         problems.extend(found)
@@ -51,17 +60,22 @@ def load_document(path: Path, name: str, language: str = "fr",
                   limit: int = MAX_FILE_BYTES) -> tuple[Document | None, list[Problem]]:
     """One source file → a Document (or None when it cannot be read) and what went wrong; `limit`: the
     largest file read, the source's and its sidecar's."""
+    captured = None
     try:
-        data = read_regular(path, limit)
-    except NotReadable as error:
+        if record_of(name):
+            captured = read_page(path, name, limit)
+            data = captured.payload
+        else:
+            data = read_regular(path, limit)
+    except (NotReadable, CaptureError) as error:
         return None, [Problem(name, str(error), severity="error")]
     except OSError as error:
         return None, [Problem(name, f"could not be read ({error.strerror}) — check its permissions",
                               severity="error")]
-    form = FORMATS[path.suffix.lower()]
+    form = "html" if captured else FORMATS[path.suffix.lower()]
     reader = READERS[form]
     try:
-        decoded = decode(data)
+        decoded = decode(data, captured.charset if captured else "")
     except Undecodable as error:
         return None, [Problem(name, f"{error}; skipped — convert it to UTF-8 text", severity="error")]
     problems = [Problem(name, decoded.warning, decoded.line)] if decoded.warning else []
@@ -79,13 +93,14 @@ def load_document(path: Path, name: str, language: str = "fr",
         return None, problems + [Problem(name, str(error), severity="error")]
     sidecar_name = Path(name).with_suffix(SIDECAR).as_posix()
     try:
-        meta, notes = _sidecar(path.with_suffix(SIDECAR), Path(os.fspath(path)[:-len(name) - 1]), limit)
+        meta, notes = ({}, []) if captured else _sidecar(path.with_suffix(SIDECAR),
+                                                         Path(os.fspath(path)[:-len(name) - 1]), limit)
     except (MetadataError, Undecodable) as error:
         line = getattr(error, "line", 0)
         return None, problems + [Problem(sidecar_name, f"{error}; document {name} skipped", line, "error")]
     problems += [Problem(name, note, line) for line, note in parts.notes]
     problems += [Problem(sidecar_name, note, line) for line, note in notes]
-    meta = {**parts.metadata, **meta}
+    meta = {**parts.metadata, **meta, **(_capture_metadata(captured) if captured else {})}
     language = meta.get("language") or language
     title = meta.get("title") or parts.title or Path(name).stem
     first = next((raw.text for raw in parts.blocks if raw.kind == PARAGRAPH), "")
@@ -104,11 +119,20 @@ def load_document(path: Path, name: str, language: str = "fr",
         blocks=blocks,
         source=source,
         provenance=Provenance(url=meta.get("url", ""), retrieved=meta.get("retrieved", ""),
-                              publisher=meta.get("publisher", ""), published=meta.get("published", "")),
+                              publisher=meta.get("publisher", ""), published=meta.get("published", ""),
+                              capture=meta.get("capture")),
         reference=reference,
         refused=refused,
     )
     return document, problems + date_problems
+
+
+def _capture_metadata(captured: Captured) -> dict:
+    """What a page's capture says of it, over what the page says: the address captured, when, and where
+    in the archive the record is."""
+    listed = captured.listed
+    return {"url": listed.uri, "retrieved": listed.date,
+            "capture": Capture(captured.archive, listed.member, listed.offset, listed.digest)}
 
 
 def _sidecar(sidecar: Path, root: Path, limit: int) -> tuple[dict, list[tuple[int, str]]]:

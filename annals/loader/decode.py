@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 from dataclasses import dataclass
 
 from ..showable import FORBIDDEN
@@ -32,8 +33,9 @@ def replace_forbidden(text: str) -> tuple[str, int]:
     return FORBIDDEN.sub("\ufffd", text), text.count("\n", 0, first.start()) + 1
 
 
-def decode(data: bytes) -> Decoded:
-    """Decode source bytes: BOMs first, then UTF-8, then Windows-1252 as the usual legacy encoding."""
+def decode(data: bytes, declared: str = "") -> Decoded:
+    """Decode source bytes: BOMs first, then the encoding the bytes were `declared` in (a captured page's
+    Content-Type charset) if they are valid in it, then UTF-8, then Windows-1252 as the usual legacy one."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
                           (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
@@ -43,6 +45,10 @@ def decode(data: bytes) -> Decoded:
             except UnicodeDecodeError as error:
                 raise Undecodable(f"starts with a {encoding} byte-order mark but is not valid {encoding} "
                                   f"(byte {error.start})") from error
+    if declared:
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            encoding = codecs.lookup(declared).name
+            return Decoded(_normalise(data.decode(encoding)), "utf-8" if encoding == "utf-8" else encoding)
     if looks_binary(data):
         raise Undecodable("looks like a binary file (it contains NUL bytes), not text")
     try:
