@@ -68,6 +68,12 @@ def _date_style(value: str) -> str:
 DATE_STYLES = ("long", "medium", "short")
 
 
+def _layout(value: str) -> str:
+    from .sources import LAYOUT_NAMES
+
+    return "" if value in LAYOUT_NAMES else f"expected one of {', '.join(LAYOUT_NAMES)}"
+
+
 def _positive(value: int) -> str:
     return "" if value >= 1 else "expected a whole number of MiB, 1 or more"
 
@@ -106,6 +112,9 @@ OPTIONS = {
                                       "author-date in the site's language.", _citation_style),
     "max_file_size": Option(int, 64, "The largest file Annals reads (a source, a sidecar, the gazetteer), in "
                                      "MiB; a larger one is named in the report and left out.", _positive),
+    "layout": Option(str, "auto", "How plain-text sources are laid out: seed (the seed's), transcript (speakers "
+                                  "and speeches), plain (a paragraph a line), or auto (detected in each); a "
+                                  "sidecar's layout: wins.", _layout),
     "addresses": Option(str, "addresses.json", "The record of every address the site has published, relative "
                                                "to annals.yaml; the build keeps it up to date — keep it with "
                                                "your sources. \"\" keeps none (the published site's copy "
@@ -128,6 +137,7 @@ class Config:
     search: bool = True
     citation_style: str = ""
     max_file_size: int = 64
+    layout: str = "auto"
     addresses: str = "addresses.json"
     root: Path = Path(".")  # the folder annals.yaml is in; source and output are relative to it
 

@@ -215,8 +215,8 @@ def _load(options: BuildOptions, cache: BuildCache, plan: Plan, gazetteer: tuple
             except Exception:  # noqa: BLE001 — a damaged entry: read the source again
                 pass
         cache.add_cuts(recut)  # cut as this gazetteer cuts them, for the next builds
-    todo = [(path, name, options.language, options.max_file_bytes) for path, name in zip(plan.paths, names)
-            if name not in read]
+    reading = options.reading
+    todo = [(path, name, reading) for path, name in zip(plan.paths, names) if name not in read]
     batch: dict[str, SourceEntry] = {}
     _READING.update(matcher=matcher)
     if todo:  # compiled once here, not once in each worker the pool forks
@@ -287,8 +287,7 @@ class WholeDocuments:
     connection of its own to the cache when it first needs one."""
 
     def __init__(self, options: BuildOptions, cache: BuildCache, digests: dict[str, str]):
-        self._source, self._language, self._digests = options.source, options.language, digests
-        self._limit = options.max_file_bytes
+        self._source, self._reading, self._digests = options.source, options.reading, digests
         self._reopen = cache.reopen
         self._caches: dict[int, BuildCache | None] = {}
 
@@ -296,7 +295,7 @@ class WholeDocuments:
         name = summary.source.name
         document = self._stored(name)
         if document is None:
-            document = load_document(self._source / file_of(name), name, self._language, self._limit)[0]
+            document = load_document(self._source / file_of(name), name, self._reading)[0]
         if document is None or document.source.sha256 != summary.source.sha256:
             raise SourceChanged(f"{name}: changed while the site was being built; nothing was published — "
                                 "build again once the sources are settled")
@@ -326,7 +325,7 @@ class WholeDocuments:
 _READING: dict = {}
 
 
-def _read_source(job: tuple[Path, str, str, int]) -> tuple[bytes, bytes, bytes, bytes]:
+def _read_source(job: tuple) -> tuple[bytes, bytes, bytes, bytes]:
     """Read one source (in a worker process): its document and problems, and derived from the document
     its search terms, its summary with the problems, and its paragraphs naming entities, each pickled."""
     document, problems = load_document(*job)

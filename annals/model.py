@@ -91,6 +91,7 @@ class Block:
     dates: tuple[DateMention, ...] = ()
     html: str = ""  # sanitised HTML for Markdown sources; empty for plain text
     gap_lines: int = 0
+    speaker: str = ""  # in a transcript, who speaks: on the first paragraph of their speech
 
     @property
     def paragraph_id(self) -> str:

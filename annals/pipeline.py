@@ -17,7 +17,7 @@ from .cache import BuildCache, build_lock, code_version, digest, signature
 from .captures import captured_pages, is_capture
 from .config import Config
 from .model import Problem
-from .sources import MAX_FILE_BYTES, MIB, SIDECAR, find_sources, source_name
+from .sources import MAX_FILE_BYTES, MIB, SIDECAR, Reading, find_sources, source_name
 from .write import check_output, scan_site
 
 
@@ -65,6 +65,12 @@ class BuildOptions:
     citation_style: str = ""  # the CSL style of citations; "": the site language's default
     max_file_bytes: int = MAX_FILE_BYTES  # the largest source, sidecar or gazetteer read
     drafts: bool = False  # publish the documents marked `draft: true` too (marked as drafts)
+    layout: str = "auto"  # plain-text sources' layout; "auto": detected in each
+
+    @property
+    def reading(self) -> Reading:
+        """How the loader reads each source."""
+        return Reading(self.language, self.max_file_bytes, self.layout)
 
     @property
     def gazetteer(self) -> Path:
@@ -77,7 +83,8 @@ class BuildOptions:
                    entities=config.entities_path,
                    date_style=config.date_style, media_marker=config.media_marker, theme_root=config.root,
                    strict=config.strict, search=config.search, addresses=config.addresses_path,
-                   citation_style=config.citation_style, max_file_bytes=config.max_file_size * MIB)
+                   citation_style=config.citation_style, max_file_bytes=config.max_file_size * MIB,
+                   layout=config.layout)
 
 
 @dataclass(frozen=True)
@@ -216,7 +223,7 @@ def collector_paused():
 def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
     """Find the sources and stat them, digest the other inputs, and see which published files are intact."""
     found, find_problems = find_sources(options.source)
-    reader = digest(code_version(), options.language, options.max_file_bytes)[:16]
+    reader = digest(code_version(), options.reading)[:16]
     paths, names, signatures = [], [], {}
     for path in found:
         name = source_name(options.source, path)

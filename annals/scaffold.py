@@ -14,6 +14,7 @@ output: site
 date_style: long                 # long (19 juin 2024), medium or short
 media_marker: ""                 # wording where the original had photos; default: the interface's
 strict: false                    # true: any warning fails the build and keeps the previous site
+layout: auto                     # plain text: seed, transcript (speakers, speeches), plain, or auto
 addresses: addresses.json        # the record of published addresses, kept up to date by each build:
                                  # keep it with your sources so that an address never changes meaning
 """

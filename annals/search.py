@@ -62,7 +62,7 @@ def document_terms(document: Document) -> str:
     paragraphs = [b for b in document.blocks if b.kind == PARAGRAPH]
     # Folded in one call for the whole document (a separator no text holds keeps the paragraphs apart):
     # the same words as `terms` gives paragraph by paragraph, for a fifth of the time.
-    folded = fold("\x00".join(b.text for b in paragraphs)).split("\x00")
+    folded = fold("\x00".join(f"{b.speaker} {b.text}" if b.speaker else b.text for b in paragraphs)).split("\x00")
     postings: dict[str, list[str]] = {}
     found = postings.get
     for block, text in zip(paragraphs, folded):

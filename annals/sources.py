@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from .captures import is_capture
@@ -14,6 +15,9 @@ from .model import Problem
 
 FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}  # → reader
 SIDECAR = ".yaml"
+# The layouts of plain text (loader/text.py reads each), and "auto": the one detected in each document.
+LAYOUTS = ("seed", "transcript", "plain")
+LAYOUT_NAMES = LAYOUTS + ("auto",)
 # Files in the source folder that are configuration, not documents or sidecars.
 NOT_SOURCES = {"entities.yaml", "annals.yaml"}
 # The largest file Annals reads (a source, a sidecar, the gazetteer): generous for text, and a bound on what
@@ -21,6 +25,17 @@ NOT_SOURCES = {"entities.yaml", "annals.yaml"}
 MIB = 1024 * 1024
 MAX_FILE_BYTES = 64 * MIB  # the default of annals.yaml's max_file_size
 NOT_REGULAR = "is not a regular file (a pipe, a device or a socket); not read"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How sources are read: the documents' language unless they name theirs, the largest file read (a
+    source, a sidecar), and the layout of plain texts (text.LAYOUTS, or "auto": detected in each) unless
+    their sidecar names theirs."""
+
+    language: str = "fr"
+    limit: int = MAX_FILE_BYTES
+    layout: str = "auto"
 
 
 class NotReadable(ValueError):

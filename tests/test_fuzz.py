@@ -30,7 +30,7 @@ def test_a_source_and_its_sidecar_give_a_document_or_a_problem(tmp_path_factory,
     root = tmp_path_factory.mktemp("fuzz")
     (root / name).write_bytes(source)
     (root / "a.yaml").write_bytes(sidecar)
-    document, problems = load_document(root / name, name, "fr")
+    document, problems = load_document(root / name, name)
     assert document is not None or any(p.severity == "error" for p in problems)
     for problem in problems:
         assert problem.message and problem.path in (name, "a.yaml")

@@ -9,8 +9,8 @@ from pathlib import Path
 from .. import slugs
 from ..dates import find_document_dates, reference_date
 from ..parallel import ordered_map
-from ..sources import (FORMATS, MAX_FILE_BYTES, SIDECAR, NotReadable, find_sources, leads_out,  # noqa: F401
-                       read_regular, source_name)
+from ..sources import (FORMATS, MAX_FILE_BYTES, SIDECAR, NotReadable, Reading, find_sources,  # noqa: F401
+                       leads_out, read_regular, source_name)
 from ..captures import CaptureError, Captured, captured_pages, is_capture, read_page, record_of
 from ..model import HEADING, PARAGRAPH, Block, Capture, Document, Problem, Provenance, RefusedDate, Source
 from .decode import Undecodable, decode, replace_forbidden
@@ -41,9 +41,9 @@ def load_archive(root: Path, language: str = "fr", workers: int = 0) -> Loaded:
         if is_capture(name):
             listing, note = captured_pages(path, name)
             problems.append(note)
-            jobs += [(path, page.name(name), language) for page in listing.pages]
+            jobs += [(path, page.name(name), Reading(language)) for page in listing.pages]
         else:
-            jobs.append((path, name, language))
+            jobs.append((path, name, Reading(language)))
     documents = []
     for document, found in ordered_map(_load_job, jobs, workers):
         problems.extend(found)
@@ -52,14 +52,13 @@ def load_archive(root: Path, language: str = "fr", workers: int = 0) -> Loaded:
     return Loaded(tuple(documents), tuple(problems))
 
 
-def _load_job(job: tuple[Path, str, str]) -> tuple[Document | None, list[Problem]]:
+def _load_job(job: tuple[Path, str, "Reading"]) -> tuple[Document | None, list[Problem]]:
     return load_document(*job)
 
 
-def load_document(path: Path, name: str, language: str = "fr",
-                  limit: int = MAX_FILE_BYTES) -> tuple[Document | None, list[Problem]]:
-    """One source file → a Document (or None when it cannot be read) and what went wrong; `limit`: the
-    largest file read, the source's and its sidecar's."""
+def load_document(path: Path, name: str, reading: Reading = Reading()) -> tuple[Document | None, list[Problem]]:
+    """One source file → a Document (or None when it cannot be read) and what went wrong."""
+    language, limit = reading.language, reading.limit
     captured = None
     try:
         if record_of(name):
@@ -85,12 +84,6 @@ def load_document(path: Path, name: str, language: str = "fr",
                                       "(the verbatim source copy keeps them)", control_line))
     if not text.strip():
         return None, [Problem(name, "is empty; skipped — nothing to publish", severity="error")]
-    try:
-        parts = reader(text)
-    except MetadataError as error:
-        return None, problems + [Problem(name, f"{error}; document skipped", error.line, "error")]
-    except NoArticle as error:
-        return None, problems + [Problem(name, str(error), severity="error")]
     sidecar_name = Path(name).with_suffix(SIDECAR).as_posix()
     try:
         meta, notes = ({}, []) if captured else _sidecar(path.with_suffix(SIDECAR),
@@ -98,11 +91,20 @@ def load_document(path: Path, name: str, language: str = "fr",
     except (MetadataError, Undecodable) as error:
         line = getattr(error, "line", 0)
         return None, problems + [Problem(sidecar_name, f"{error}; document {name} skipped", line, "error")]
+    try:
+        parts = read_text(text, meta.get("layout") or reading.layout) if form == "text" else reader(text)
+    except MetadataError as error:
+        return None, problems + [Problem(name, f"{error}; document skipped", error.line, "error")]
+    except NoArticle as error:
+        return None, problems + [Problem(name, str(error), severity="error")]
+    if parts.layout_doubt:
+        problems.append(Problem(name, parts.layout_doubt, severity="note"))
     problems += [Problem(name, note, line) for line, note in parts.notes]
     problems += [Problem(sidecar_name, note, line) for line, note in notes]
     meta = {**parts.metadata, **meta, **(_capture_metadata(captured) if captured else {})}
     language = meta.get("language") or language
     title = meta.get("title") or parts.title or Path(name).stem
+    section, subsection = meta.get("section") or parts.section, meta.get("subsection") or parts.subsection
     first = next((raw.text for raw in parts.blocks if raw.kind == PARAGRAPH), "")
     reference = reference_date(meta.get("published", ""), title, first, language)
     blocks, refused, date_problems = _dated_blocks(parts, language, name, reference)
@@ -113,8 +115,8 @@ def load_document(path: Path, name: str, language: str = "fr",
         slug=slugs.slug(meta.get("slug") or title, Path(name).stem),
         aliases=meta.get("aliases", ()),
         draft=meta.get("draft", False),
-        section=meta.get("section") or parts.section,
-        subsection=meta.get("subsection") or parts.subsection,
+        section=section,
+        subsection=subsection,
         language=language,
         blocks=blocks,
         source=source,
@@ -172,5 +174,5 @@ def _dated_blocks(parts: Parts, language: str, name: str, reference) -> tuple[tu
             number += 1
         blocks.append(Block(kind=raw.kind, text=raw.text, line=raw.line,
                             number=number if raw.kind == PARAGRAPH else 0,
-                            dates=dates, html=raw.html, gap_lines=raw.gap_lines))
+                            dates=dates, html=raw.html, gap_lines=raw.gap_lines, speaker=raw.speaker))
     return tuple(blocks), tuple(refused), problems

@@ -7,6 +7,7 @@ import yaml
 
 from .. import yamlsafe
 from ..permalinks import alias_path
+from ..sources import LAYOUT_NAMES
 from ..yamlkeys import key_lines
 from ..showable import UNSHOWABLE, shown
 
@@ -23,6 +24,7 @@ KEYS = {
     "slug": ("slug",),
     "aliases": ("aliases",),  # a list: the addresses the document had before, each published as a redirect
     "draft": ("draft",),  # true: not published, unless the build is asked for drafts
+    "layout": ("layout",),  # a plain text's layout (text.LAYOUTS), instead of the one detected
 }
 ALIASES = {spelling: key for key, spellings in KEYS.items() for spelling in spellings}
 # Keys other generators write that carry nothing Annals shows; accepted without a warning.
@@ -74,6 +76,13 @@ def checked(data: dict, text: str = "", first_line: int = 1) -> tuple[dict, list
             aliases, alias_notes = _aliases(raw_key, value, text, line, first_line)
             values.setdefault(key, aliases)
             notes += alias_notes
+            continue
+        if key == "layout":
+            if str(value).strip().lower() in LAYOUT_NAMES:
+                values.setdefault(key, str(value).strip().lower())
+            else:
+                notes.append((line, f"metadata key {raw_key!r} should be one of {', '.join(LAYOUT_NAMES)}, not "
+                                    f"{shown(str(value))[0]!r}; the layout is detected"))
             continue
         if isinstance(value, (datetime.date, datetime.datetime)):
             value = value.isoformat()

@@ -11,6 +11,7 @@ class RawBlock:
     line: int
     html: str = ""
     gap_lines: int = 0
+    speaker: str = ""  # in a transcript, who speaks, on the first paragraph of their speech
 
 
 @dataclass(frozen=True)
@@ -21,3 +22,5 @@ class Parts:
     blocks: tuple[RawBlock, ...] = ()
     metadata: dict = field(default_factory=dict)  # validated front-matter keys
     notes: tuple[tuple[int, str], ...] = ()  # (line, message) warnings about the source
+    layout: str = ""  # the layout a plain text was read in (text.LAYOUTS)
+    layout_doubt: str = ""  # why that layout, when its detection was not certain
