@@ -68,6 +68,10 @@ def _date_style(value: str) -> str:
 DATE_STYLES = ("long", "medium", "short")
 
 
+def _url_sections(value: int) -> str:
+    return "" if 0 <= value <= 2 else "expected 0, 1 or 2"
+
+
 def _layout(value: str) -> str:
     from .sources import LAYOUT_NAMES
 
@@ -115,6 +119,9 @@ OPTIONS = {
     "layout": Option(str, "auto", "How plain-text sources are laid out: seed (the seed's), transcript (speakers "
                                   "and speeches), plain (a paragraph a line), or auto (detected in each); a "
                                   "sidecar's layout: wins.", _layout),
+    "url_sections": Option(int, 1, "How many folders of a web page's address (a saved page's or a capture's) "
+                                   "name its section and subsection when the page names none: 0, 1 or 2.",
+                           _url_sections),
     "addresses": Option(str, "addresses.json", "The record of every address the site has published, relative "
                                                "to annals.yaml; the build keeps it up to date — keep it with "
                                                "your sources. \"\" keeps none (the published site's copy "
@@ -138,6 +145,7 @@ class Config:
     citation_style: str = ""
     max_file_size: int = 64
     layout: str = "auto"
+    url_sections: int = 1
     addresses: str = "addresses.json"
     root: Path = Path(".")  # the folder annals.yaml is in; source and output are relative to it
 

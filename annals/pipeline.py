@@ -66,11 +66,12 @@ class BuildOptions:
     max_file_bytes: int = MAX_FILE_BYTES  # the largest source, sidecar or gazetteer read
     drafts: bool = False  # publish the documents marked `draft: true` too (marked as drafts)
     layout: str = "auto"  # plain-text sources' layout; "auto": detected in each
+    url_sections: int = 1  # folders of a web page's address naming its section when the page names none
 
     @property
     def reading(self) -> Reading:
         """How the loader reads each source."""
-        return Reading(self.language, self.max_file_bytes, self.layout)
+        return Reading(self.language, self.max_file_bytes, self.layout, self.url_sections)
 
     @property
     def gazetteer(self) -> Path:
@@ -84,7 +85,7 @@ class BuildOptions:
                    date_style=config.date_style, media_marker=config.media_marker, theme_root=config.root,
                    strict=config.strict, search=config.search, addresses=config.addresses_path,
                    citation_style=config.citation_style, max_file_bytes=config.max_file_size * MIB,
-                   layout=config.layout)
+                   layout=config.layout, url_sections=config.url_sections)
 
 
 @dataclass(frozen=True)

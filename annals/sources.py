@@ -30,12 +30,13 @@ NOT_REGULAR = "is not a regular file (a pipe, a device or a socket); not read"
 @dataclass(frozen=True)
 class Reading:
     """How sources are read: the documents' language unless they name theirs, the largest file read (a
-    source, a sidecar), and the layout of plain texts (text.LAYOUTS, or "auto": detected in each) unless
-    their sidecar names theirs."""
+    source, a sidecar), the layout of plain texts (text.LAYOUTS, or "auto": detected in each) unless
+    their sidecar names theirs, and how many folders of a web page's address name its section."""
 
     language: str = "fr"
     limit: int = MAX_FILE_BYTES
     layout: str = "auto"
+    url_sections: int = 1  # folders of a web page's address naming its section when the page names none
 
 
 class NotReadable(ValueError):

@@ -53,6 +53,7 @@ def test_every_captured_article_is_a_document_with_its_capture(archive, tmp_path
     assert quai["provenance"]["capture"]["archive"] == "captures/gazette.warc.gz"
     assert quai["provenance"]["capture"]["payload_digest"].startswith("sha1:")
     assert quai["provenance"]["published"] == "2024-06-21"
+    assert quai["section"] == "Économie"  # from its breadcrumb
     from_wacz = next(d for name, d in captured.items() if name.startswith("captures/festival.wacz#"))
     assert from_wacz["provenance"]["capture"]["member"] == "archive/data.warc.gz"
     events = json.loads((output / "events.json").read_text(encoding="utf-8"))

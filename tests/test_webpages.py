@@ -82,3 +82,45 @@ def test_a_page_without_an_article_is_reported(tmp_path, make_sources):
     assert "vide.html" not in documents
     (problem,) = [p for p in report.problems if p.path == "vide.html"]
     assert problem.severity == "error" and "no article text" in problem.message
+
+
+BARE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Une visite à Séoul</title>
+<link rel="canonical" href="https://news.example.org/fr/monde/asie/2024/06/visite.html"></head>
+<body><article><h1>Une visite à Séoul</h1>
+<p>Le 18 juin 2024, la délégation a été reçue par le ministre pour une visite de trois jours dans la ville.</p>
+<p>Les entretiens ont porté sur les échanges commerciaux et sur la coopération entre les universités.</p>
+</article></body></html>"""
+LISTED = BARE.replace("</head>", """<script type="application/ld+json">{"@context": "https://schema.org",
+"@type": "BreadcrumbList", "itemListElement": [
+{"@type": "ListItem", "position": 2, "name": "International", "item": "https://news.example.org/fr/monde/"},
+{"@type": "ListItem", "position": 1, "name": "Accueil", "item": "https://news.example.org/"},
+{"@type": "ListItem", "position": 3, "name": "Asie", "item": "https://news.example.org/fr/monde/asie/"},
+{"@type": "ListItem", "position": 4, "name": "Une visite à Séoul"}]}</script></head>""")
+
+
+def test_a_pages_section_comes_from_its_breadcrumb_else_from_its_address(tmp_path, make_sources):
+    from captures import PAGES
+
+    report, output, documents = built(tmp_path, make_sources, {
+        "quai.html": PAGES["/fr/economie/2024/06/quai.html"], "visite.html": BARE, "listee.html": LISTED})
+    assert not report.problems, report.problems
+    sections = {name: (d["section"], d["subsection"]) for name, d in documents.items()}
+    assert sections == {"quai.html": ("Économie", ""), "visite.html": ("Monde", ""),
+                        "listee.html": ("International", "Asie")}
+    build_sources(output.parent / "sources", output, url_sections=2)
+    documents = {d["source"]: d for d in json.loads((output / "documents.json").read_text(encoding="utf-8"))}
+    assert (documents["visite.html"]["section"], documents["visite.html"]["subsection"]) == ("Monde", "Asie")
+    build_sources(output.parent / "sources", output, url_sections=0)
+    documents = {d["source"]: d for d in json.loads((output / "documents.json").read_text(encoding="utf-8"))}
+    assert documents["visite.html"]["section"] == ""
+
+
+def test_an_address_names_sections_by_its_folders_before_a_date():
+    from annals.loader.webpage import url_sections
+
+    assert url_sections("https://news.example.org/fr/politique-etrangere/2024/06/a.html", 1) == (
+        "Politique etrangere", "")
+    assert url_sections("https://news.example.org/en-gb/world/asia/a.html", 2) == ("World", "Asia")
+    assert url_sections("https://news.example.org/article/12345/a.html", 2) == ("Article", "")
+    assert url_sections("https://news.example.org/a.html", 2) == ("", "")
+    assert url_sections("not an address", 1) == ("", "")

@@ -18,7 +18,7 @@ from .markdown import read_markdown
 from .metadata import MetadataError, checked, parse_yaml
 from .parts import Parts
 from .text import read_text
-from .webpage import NoArticle, read_html
+from .webpage import NoArticle, read_html, url_sections
 
 READERS = {"text": read_text, "markdown": read_markdown, "html": read_html}  # by `sources.FORMATS`
 
@@ -105,6 +105,8 @@ def load_document(path: Path, name: str, reading: Reading = Reading()) -> tuple[
     language = meta.get("language") or language
     title = meta.get("title") or parts.title or Path(name).stem
     section, subsection = meta.get("section") or parts.section, meta.get("subsection") or parts.subsection
+    if form == "html" and not section:
+        section, subsection = url_sections(meta.get("url", ""), reading.url_sections)
     first = next((raw.text for raw in parts.blocks if raw.kind == PARAGRAPH), "")
     reference = reference_date(meta.get("published", ""), title, first, language)
     blocks, refused, date_problems = _dated_blocks(parts, language, name, reference)

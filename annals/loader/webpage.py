@@ -7,6 +7,7 @@ site: paragraphs are kept as text, escaped when shown, and the verbatim copy is 
 """
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ElementTree
 
@@ -49,10 +50,92 @@ def read_html(text: str) -> Parts:
 def _metadata(root, text: str) -> dict:
     language = HTML_LANGUAGE.search(text[:4096])
     categories = [c.strip() for c in (root.get("categories") or "").split(",") if c.strip()]
+    crumbs = breadcrumb(text, " ".join((root.get("title") or "").split()))
+    section, subsection = (crumbs + ["", ""])[:2] if crumbs else (categories[0] if categories else "", "")
     values = {"url": root.get("url") or "", "published": root.get("date") or "",
-              "publisher": root.get("sitename") or "", "section": categories[0] if categories else "",
+              "publisher": root.get("sitename") or "", "section": section, "subsection": subsection,
               "language": language.group(1).replace("_", "-") if language else ""}
     return {key: value for key, value in values.items() if value}
+
+
+BREADCRUMB = re.compile(r"breadcrumb", re.I)
+HOME = {"accueil", "home", "homepage", "page d'accueil", "page d’accueil", "une", "à la une"}
+
+
+def breadcrumb(text: str, title: str) -> list[str]:
+    """The names of a page's breadcrumb between the site's home and the page itself ("Accueil › Économie ›
+    Le nouveau quai" → ["Économie"]): from its schema.org BreadcrumbList, else from the element whose class,
+    id or label says breadcrumb. [] when the page has none."""
+    if not BREADCRUMB.search(text):
+        return []
+    names = _listed_crumbs(text) or _marked_crumbs(text)
+    names = [n for n in names if n]
+    if names and (names[0].casefold() in HOME):
+        names = names[1:]
+    if names and (names[-1] == title or title.startswith(names[-1]) and len(names[-1]) > 30):
+        names = names[:-1]
+    return names[:2]
+
+
+def _listed_crumbs(text: str) -> list[str]:
+    """The names of a JSON-LD BreadcrumbList, in the order of their positions."""
+    for block in re.findall(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", text, re.I | re.S):
+        try:
+            data = json.loads(block)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []:
+            if isinstance(item, dict) and item.get("@type") == "BreadcrumbList":
+                entries = [e for e in item.get("itemListElement") or [] if isinstance(e, dict)]
+                entries.sort(key=lambda e: e.get("position") if isinstance(e.get("position"), int) else 0)
+                return [_crumb_name(e) for e in entries]
+    return []
+
+
+def _crumb_name(entry: dict) -> str:
+    name = entry.get("name")
+    if not isinstance(name, str) and isinstance(entry.get("item"), dict):
+        name = entry["item"].get("name")
+    return " ".join(name.split()) if isinstance(name, str) else ""
+
+
+def _marked_crumbs(text: str) -> list[str]:
+    """The items (or links) of the first element whose class, id or aria-label names a breadcrumb."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(text)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        marks = " ".join(element.get(a) or "" for a in ("class", "id", "aria-label"))
+        if BREADCRUMB.search(marks):
+            items = element.findall(".//li") or element.findall(".//a")
+            return [" ".join(i.text_content().split()) for i in items]
+    return []
+
+
+LANGUAGE_FOLDER = re.compile(r"^[a-z]{2}(?:[-_][a-z]{2})?$", re.I)
+
+
+def url_sections(url: str, depth: int) -> tuple[str, str]:
+    """A section and subsection named by the first folders of a page's address (`depth` of them, 0 to 2):
+    "https://news.example.org/fr/politique-etrangere/2024/06/article.html" → ("Politique etrangere", "").
+    A language's folder ("fr", "en-gb") is passed over; a folder with a digit (a date, an id) ends them."""
+    from urllib.parse import unquote, urlsplit
+
+    folders = [unquote(f) for f in urlsplit(url).path.split("/")[:-1] if f]
+    names = []
+    for folder in folders:
+        if not names and LANGUAGE_FOLDER.match(folder):
+            continue
+        if any(c.isdigit() for c in folder) or len(names) == depth:
+            break
+        words = " ".join(re.split(r"[-_+.]+", folder)).strip()
+        names.append(words[:1].upper() + words[1:])
+    return tuple((names + ["", ""])[:2])
 
 
 def _line_of(text: str, words: str) -> int:
