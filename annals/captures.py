@@ -22,9 +22,14 @@ from .model import Problem
 
 SUFFIXES = (".warc", ".warc.gz", ".wacz")
 PAGES_LIST = "pages/pages.jsonl"
-LEFT_OUT = {"redirect": "redirects", "asset": "assets and other files that are not HTML",
-            "error": "responses that are not 200 OK", "revisit": "revisits (a page captured again unchanged)",
-            "duplicate": "second copies of a page already read", "not_page": "HTML not listed in pages.jsonl"}
+LEFT_OUT = {  # why a record is no document: how the report counts one of them, and more
+    "redirect": ("redirect", "redirects"),
+    "asset": ("asset or other file that is not HTML", "assets and other files that are not HTML"),
+    "error": ("response that is not 200 OK", "responses that are not 200 OK"),
+    "revisit": ("revisit (a page captured again unchanged)", "revisits (pages captured again unchanged)"),
+    "duplicate": ("second copy of a page already read", "second copies of pages already read"),
+    "not_page": ("HTML page not listed in pages.jsonl", "HTML pages not listed in pages.jsonl"),
+}
 
 
 LISTING = "capture-listing:"  # the build cache's fragments holding a web archive's listing, by its signature
@@ -94,7 +99,7 @@ class Listing:
 
     def summary(self) -> str:
         """"3 pages read; left out: 2 redirects, 9 assets…" for the build report."""
-        left = ", ".join(f"{n} {LEFT_OUT[reason]}" for reason, n in sorted(self.left_out.items()) if n)
+        left = ", ".join(f"{n} {LEFT_OUT[reason][n > 1]}" for reason, n in sorted(self.left_out.items()) if n)
         pages = f"{len(self.pages)} page{'' if len(self.pages) == 1 else 's'} captured"
         return f"{pages}; left out: {left}" if left else pages
 

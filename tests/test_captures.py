@@ -59,7 +59,7 @@ def test_every_captured_article_is_a_document_with_its_capture(archive, tmp_path
     events = json.loads((output / "events.json").read_text(encoding="utf-8"))
     assert {"2024-06-19", "2024-07-12", "2024-08-02"} <= {e["date"] for e in events}
     notes = {p.path: p.message for p in report.notes}
-    for reason in ("1 redirects", "1 assets", "1 responses that are not 200", "1 revisits", "1 second copies"):
+    for reason in ("1 redirect,", "1 asset or other file", "1 response that is not 200", "1 revisit", "1 second copy"):
         assert reason in notes["captures/gazette.warc.gz"], notes
     assert notes["captures/gazette.warc.gz"].startswith("2 pages captured")
     assert notes["captures/festival.wacz"].startswith("1 page captured")
@@ -123,7 +123,7 @@ def test_a_wacz_keeps_only_the_pages_its_list_names(tmp_path):
     package_wacz(root / "visit.wacz", single, [origin + FESTIVAL + "#top"])
     report = build_sources(root, tmp_path / "site")
     assert [d["title"] for d in documents_of(tmp_path / "site").values()] == ["Le festival des marins revient"]
-    assert "1 HTML not listed in pages.jsonl" in report.notes[0].message
+    assert "1 HTML page not listed in pages.jsonl" in report.notes[0].message
 
 
 def test_listing_a_large_archive_streams_it(tmp_path):
