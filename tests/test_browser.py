@@ -294,3 +294,30 @@ def test_no_script_of_a_captured_page_runs_in_the_archive(tmp_path, page):
         page.mouse.click(5, 5)
         assert page.evaluate("typeof window.__pwned") == "undefined", address
     assert "window.__pwned = 1" in page.locator("body").inner_text()  # the copy shows the markup as text
+
+
+DOCUMENT_PAGE = "le-monde-et-la-coree/solidarite/pour-l-independance-et-la-justice.html"
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_pages_keep_a_date_gutter_only_where_they_have_dates(seed_site, browser, width):
+    """Home, search and entity pages start their text where the header starts; a dated document keeps
+    its dates in a gutter left of its text, and on a wide screen its list of dates beside the text."""
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    page = context.new_page()
+
+    def left(selector: str) -> float:
+        return page.locator(selector).first.bounding_box()["x"]
+
+    for address in ("index.html", "search.html", "entities/index.html", "timeline.html"):
+        page.goto((seed_site / address).as_uri())
+        assert abs(left("main h1") - left(".site-title")) < 2, address
+    page.goto((seed_site / DOCUMENT_PAGE).as_uri())
+    text, date = left(".document h1"), page.locator(".event-date").first.bounding_box()
+    assert date["x"] + date["width"] < text and date["x"] >= left(".site-title") - 2
+    events, article = page.locator(".document-events").bounding_box(), page.locator(".document").bounding_box()
+    if width >= 1700:  # 100rem: the list of dates beside the text, at its top
+        assert events["x"] > article["x"] + article["width"] and events["y"] < article["y"] + 200
+    else:
+        assert events["y"] > article["y"] + article["height"]
+    context.close()
