@@ -28,12 +28,18 @@ class Cited:
     title: str
     date: str  # ISO 8601: the document's date ("2024-06-20", "2024-06", "2024"), or ""
     publisher: str
+    author: str  # the person (or persons) who wrote it, as named; "" when unknown
     language: str
     section: str
     archive_url: str  # the archived copy's public address ("" without base_url)
     original_url: str  # where it was first published, if a web address
     retrieved: str  # ISO date of the copy, or ""
     site: str  # the archive's title
+
+    @property
+    def creator(self) -> str:
+        """Who a citation names first: the author, else the publisher (a news agency's dispatch)."""
+        return self.author or self.publisher
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ def cited(document, site) -> Cited:
     date = published.iso if published and published.iso else document.reference.iso if document.reference else ""
     retrieved = stated(provenance.retrieved, site.language, site.date_style)
     return Cited(id=document.id, title=document.title, date=date, publisher=provenance.publisher,
-                 language=document.language,
+                 author=provenance.author, language=document.language,
                  section=document.section, archive_url=site.base_url + document.path if site.base_url else "",
                  original_url=provenance.url if is_safe_link(provenance.url) else "",
                  retrieved=retrieved.iso if retrieved else "", site=site.title)
@@ -61,6 +67,7 @@ def meta_tags(item: Cited) -> tuple[MetaTag, ...]:
     tags = [
         ("name", "citation_title", item.title), ("name", "citation_publication_date", item.date),
         ("name", "citation_date", item.date), ("name", "citation_publisher", item.publisher),
+        ("name", "citation_author", item.author), ("name", "DC.creator", item.author),
         ("name", "citation_language", item.language), ("name", "citation_public_url", item.archive_url),
         ("name", "citation_fulltext_html_url", item.archive_url),
         ("name", "DC.title", item.title), ("name", "DC.date", item.date), ("name", "DC.publisher", item.publisher),
@@ -88,6 +95,7 @@ def json_ld(item: Cited, document, events) -> Markup:
             "inLanguage": item.language, "articleSection": item.section or None,
             "url": item.original_url or item.archive_url or None, "datePublished": item.date or None,
             "publisher": {"@type": "Organization", "name": item.publisher} if item.publisher else None,
+            "author": {"@type": "Person", "name": item.author} if item.author else None,
             "archivedAt": {k: v for k, v in archived.items() if v},
             "mentions": [{"@type": "Event", "name": paragraph_text[e.paragraph][:200], "startDate": e.date,
                           "url": f"#{e.anchor}"} for e in events]}
@@ -223,7 +231,7 @@ def cite_box(item: Cited, style: str, language: str) -> CiteBox:
 def csl(item: Cited, url: str = "", accessed: str = TODAY) -> dict:
     """`item` as a CSL-JSON item (citeproc-js, Zotero, Pandoc); `accessed`: an ISO date, TODAY, or ""."""
     data = {"id": item.id, "type": "article-newspaper", "title": item.title,
-            "author": [{"literal": item.publisher}] if item.publisher else None,
+            "author": [{"literal": item.creator}] if item.creator else None,
             "container-title": item.publisher or None, "issued": _parts(item.date),
             "accessed": _parts(accessed) if accessed != TODAY else {"raw": TODAY} if accessed else None,
             "URL": url or item.archive_url or None, "language": item.language or None,
@@ -241,7 +249,7 @@ def _note(item: Cited) -> str:
 
 def bibtex(item: Cited, accessed: str = TODAY) -> str:
     """`item` as a BibTeX entry (`@article`, as Zotero writes a newspaper article)."""
-    fields = [("title", item.title), ("author", "{" + _tex(item.publisher) + "}" if item.publisher else ""),
+    fields = [("title", item.title), ("author", "{" + _tex(item.creator) + "}" if item.creator else ""),
               ("journal", item.publisher), ("date", item.date), ("year", item.date[:4]),
               ("url", item.archive_url), ("urldate", accessed), ("language", item.language),
               ("howpublished", item.site), ("note", _note(item))]
@@ -263,7 +271,7 @@ def _tex(text: str) -> str:
 
 def ris(item: Cited, accessed: str = TODAY) -> str:
     """`item` as an RIS record (`TY  - NEWS`)."""
-    fields = [("TY", "NEWS"), ("TI", item.title), ("AU", item.publisher), ("T2", item.publisher),
+    fields = [("TY", "NEWS"), ("TI", item.title), ("AU", item.creator), ("T2", item.publisher),
               ("DA", item.date.replace("-", "/")), ("PY", item.date[:4]), ("UR", item.archive_url),
               ("Y2", accessed.replace("-", "/")), ("LA", item.language), ("DB", item.site), ("N1", _note(item))]
     lines = [f"{tag}  - {' '.join(value.split())}" for tag, value in fields if value]

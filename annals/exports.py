@@ -59,7 +59,7 @@ def document_lines(document: Document, events: tuple[Event, ...], source_copy: s
             "language": document.language, "paragraphs": document.paragraph_count, "events": len(events),
             "date": reference_data(document.reference), "draft": document.draft,
             "provenance": {"url": document.provenance.url, "retrieved": document.provenance.retrieved,
-                           "publisher": document.provenance.publisher,
+                           "publisher": document.provenance.publisher, "author": document.provenance.author,
                            "published": document.provenance.published,
                            **_capture(document.provenance.capture)}}
     return DocumentLines(document.path, json.dumps(item, ensure_ascii=False).encode("utf-8"), tuple(lines))

@@ -35,6 +35,7 @@ class Facts:
     published: Stated | None
     retrieved: Stated | None
     publisher: str
+    author: str
     source_url: str  # as written
     source_link: str  # the same when a page may link to it (http, https), else ""
     language: str  # its name: "français"
@@ -63,7 +64,7 @@ def document_facts(document, language: str, style: str) -> Facts:
     url = provenance.url
     return Facts(published=stated(provenance.published, language, style),
                  retrieved=stated(provenance.retrieved, language, style),
-                 publisher=provenance.publisher, source_url=url, source_link=url if is_safe_link(url) else "",
+                 publisher=provenance.publisher, author=provenance.author, source_url=url, source_link=url if is_safe_link(url) else "",
                  language=language_name(document.language, language), format=f"format_{document.source.format}",
                  encoding=ENCODINGS.get(document.source.encoding, document.source.encoding.upper()),
                  size=format_decimal(document.source.size, locale=babel_locale(language)),

@@ -159,6 +159,7 @@ class Provenance:
     publisher: str = ""
     published: str = ""
     capture: Capture | None = None
+    author: str = ""  # who wrote it, as the page or the metadata names them
 
 
 @record

@@ -177,7 +177,8 @@ def test_a_citation_made_from_its_shape_is_the_one_citeproc_writes(words, style,
     """Citations made from one rendered with a mark for the title and address equal citeproc-py's own."""
     from annals import citation
 
-    item = citation.Cited(id="a/b", title=" ".join(words), date=date, publisher=publisher, language=style[1],
+    item = citation.Cited(id="a/b", title=" ".join(words), date=date, publisher=publisher, author="",
+                          language=style[1],
                           section="", archive_url="https://example.org/a/b.html", original_url="", retrieved="",
                           site="Archives")
     data = citation.to_format(item)
@@ -191,8 +192,32 @@ def test_the_default_style_makes_plain_titles_from_their_shape():
     from annals import citation
 
     item = citation.Cited(id="a/b", title="Le conseil se réunit", date="2024-06-20", publisher="Agence",
-                          language="fr", section="", archive_url="https://example.org/a/b.html", original_url="",
+                          author="", language="fr", section="", archive_url="https://example.org/a/b.html", original_url="",
                           retrieved="", site="Archives")
     data = citation.to_format(item)
     assert citation._through_shape(data, "iso690-author-date-fr", "fr") == citation._rendered(
         json.dumps(data, sort_keys=True), "iso690-author-date-fr", "fr")
+
+
+def test_a_named_author_is_who_the_citations_name(tmp_path, make_sources):
+    """A saved page's author (or `author:` in a sidecar) is cited as the author, the site as publisher."""
+    import bibtexparser
+    import rispy
+
+    from test_webpages import PAGE
+
+    root = make_sources({"conseil.html": PAGE, "depeche.txt": f"/ Monde\nUne dépêche\n{NBSP}Le 3 mai 2024, un fait.\n",
+                         "depeche.yaml": "publisher: Agence du Nord\n"})
+    site = tmp_path / "site"
+    build_sources(root, site)
+    documents = {d["source"]: d for d in json.loads((site / "documents.json").read_text(encoding="utf-8"))}
+    page = (site / documents["conseil.html"]["url"]).read_text(encoding="utf-8")
+    assert '<meta name="citation_author" content="Jean Dupont">' in page
+    assert "<dt>Auteur</dt><dd>Jean Dupont</dd>" in page
+    items = {i["title"]: i for i in json.loads((site / "citations.json").read_text(encoding="utf-8"))}
+    assert items["Le conseil se réunit à Pyongyang"]["author"] == [{"literal": "Jean Dupont"}]
+    assert items["Une dépêche"]["author"] == [{"literal": "Agence du Nord"}]  # no author: the agency
+    records = {r["title"]: r for r in rispy.loads((site / "citations.ris").read_text(encoding="utf-8"))}
+    assert records["Le conseil se réunit à Pyongyang"]["authors"] == ["Jean Dupont"]
+    library = bibtexparser.parse_string((site / "citations.bib").read_text(encoding="utf-8"))
+    assert {e.fields_dict["author"].value for e in library.entries} == {"{Jean Dupont}", "{Agence du Nord}"}

@@ -52,7 +52,8 @@ def test_a_saved_page_gives_its_article_and_its_metadata(tmp_path, make_sources)
     assert (document["title"], document["section"], document["language"]) == (
         "Le conseil se réunit à Pyongyang", "Politique", "fr")
     assert document["provenance"] == {"url": "https://news.example.org/fr/politique/2024/06/conseil.html",
-                                      "retrieved": "", "publisher": "Journal du Nord", "published": "2024-06-20"}
+                                      "retrieved": "", "publisher": "Journal du Nord", "published": "2024-06-20",
+                                      "author": "Jean Dupont"}
     assert document["paragraphs"] == 3
     events = json.loads((output / "events.json").read_text(encoding="utf-8"))
     assert [e["date"] for e in events] == ["2024-06-19", "2024-07-03"]

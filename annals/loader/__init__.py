@@ -124,7 +124,7 @@ def load_document(path: Path, name: str, reading: Reading = Reading()) -> tuple[
         source=source,
         provenance=Provenance(url=meta.get("url", ""), retrieved=meta.get("retrieved", ""),
                               publisher=meta.get("publisher", ""), published=meta.get("published", ""),
-                              capture=meta.get("capture")),
+                              capture=meta.get("capture"), author=meta.get("author", "")),
         reference=reference,
         refused=refused,
     )

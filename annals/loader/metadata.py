@@ -20,6 +20,7 @@ KEYS = {
     "url": ("url", "source_url", "source"),
     "retrieved": ("retrieved", "retrieved_at"),
     "publisher": ("publisher",),
+    "author": ("author", "byline"),
     "published": ("published", "date"),
     "slug": ("slug",),
     "aliases": ("aliases",),  # a list: the addresses the document had before, each published as a redirect
@@ -28,7 +29,7 @@ KEYS = {
 }
 ALIASES = {spelling: key for key, spellings in KEYS.items() for spelling in spellings}
 # Keys other generators write that carry nothing Annals shows; accepted without a warning.
-IGNORED = {"tags", "author", "authors", "summary", "description"}
+IGNORED = {"tags", "authors", "summary", "description"}
 TRUE, FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 
 

@@ -53,7 +53,8 @@ def _metadata(root, text: str) -> dict:
     crumbs = breadcrumb(text, " ".join((root.get("title") or "").split()))
     section, subsection = (crumbs + ["", ""])[:2] if crumbs else (categories[0] if categories else "", "")
     values = {"url": root.get("url") or "", "published": root.get("date") or "",
-              "publisher": root.get("sitename") or "", "section": section, "subsection": subsection,
+              "publisher": root.get("sitename") or "", "author": " ".join((root.get("author") or "").split()),
+              "section": section, "subsection": subsection,
               "language": language.group(1).replace("_", "-") if language else ""}
     return {key: value for key, value in values.items() if value}
 
