@@ -11,6 +11,7 @@ import yaml
 
 from . import slugs, yamlsafe
 from .addresses import is_safe_link
+from .collation import collation_key
 from .showable import UNSHOWABLE, shown
 from .sources import MAX_FILE_BYTES, NotReadable, read_regular
 from .model import PARAGRAPH, Document, Problem, record
@@ -246,6 +247,6 @@ def index_entities(entities: tuple[Entity, ...], documents, events_of, cuts: dic
                     event.date if event else "", event.precision if event else "", piece.text))
     ordered = {name: tuple(sorted(found, key=lambda m: (m.date == "", m.date, m.document.path, m.paragraph)))
                for name, found in mentions.items()}
-    ranked = tuple(sorted(entities, key=lambda e: (KINDS.index(e.kind), e.name)))
+    ranked = tuple(sorted(entities, key=lambda e: (KINDS.index(e.kind), collation_key(e.name))))
     return EntityIndex(ranked, ordered, cut)
 

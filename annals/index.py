@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from itertools import groupby
 
 from . import slugs
+from .collation import collation_key
 from .model import Event, Section, Subsection
 from .permalinks import Placement, Record, Wanted, place, with_anchors
 
@@ -42,6 +43,36 @@ class Archive:
 
     def events_of(self, document) -> tuple[Event, ...]:
         return self.by_document.get(document.path, ())
+
+    def span_of(self, document) -> tuple[Event, ...]:
+        """A document's earliest and latest events (one if they are the same date, none if it has none)."""
+        return date_span(self.events_of(document))
+
+
+@dataclass(frozen=True)
+class ListedDate:
+    """A date in a document's list of events: the first paragraph stating it, and how many do."""
+
+    event: Event
+    count: int
+
+
+def date_span(events) -> tuple[Event, ...]:
+    """The earliest and the latest of `events` (by start, then by end), chronologically; one when they
+    are on the same date."""
+    if not events:
+        return ()
+    first = min(events, key=lambda e: (e.date, e.end))
+    last = max(events, key=lambda e: (e.end or e.date, e.date))
+    return (first,) if (first.date, first.end) == (last.date, last.end) else (first, last)
+
+
+def listed_dates(events) -> tuple[ListedDate, ...]:
+    """A document's events as its list of dates shows them: chronological, each date (or range) once."""
+    counts: dict[tuple, list] = {}
+    for event in events:
+        counts.setdefault((event.date, event.end, event.approximate), []).append(event)
+    return tuple(ListedDate(found[0], len(found)) for _, found in sorted(counts.items(), key=lambda kv: kv[0][:2]))
 
 
 def build_archive(documents: tuple, record: Record = Record()) -> Archive:
@@ -128,11 +159,11 @@ def sections_of(documents) -> tuple[Section, ...]:
     for document in sorted(documents, key=lambda d: d.path):
         by_section[document.section][document.subsection].append(document)
     sections = []
-    for name in sorted(by_section):
+    for name in sorted(by_section, key=collation_key):
         subs = by_section[name]
         subsections = tuple(Subsection(name=sub, path=f"{folders[(name, sub)]}/index.html",
                                        documents=tuple(subs[sub]))
-                            for sub in sorted(subs) if sub)
+                            for sub in sorted(subs, key=collation_key) if sub)
         sections.append(Section(name=name, path=f"{section_slug[name]}/index.html", subsections=subsections,
                                 documents=tuple(subs.get("", ()))))
     return tuple(sections)

@@ -23,7 +23,7 @@ from .citation import cite_box, cited, default_style, json_ld, meta_tags
 from .entities import EntityIndex
 from .facts import document_facts
 from .i18n import count_label, format_iso, strings
-from .index import Archive, pad_date
+from .index import Archive, listed_dates, pad_date
 from .model import Document, Event
 from .write import Output, in_chunks, later
 
@@ -220,7 +220,7 @@ class Renderer:
         latest = self.latest()
         return self.page("home.html", "index.html", sections=self.archive.sections, latest=latest,
                          document_total=len(self.archive.documents), event_total=len(self.archive.events),
-                         events_of=self.archive.events_of)
+                         events_of=self.archive.events_of, span_of=self.archive.span_of)
 
     def sections(self) -> Iterator[Output]:
         for section in self.archive.sections:
@@ -238,7 +238,8 @@ class Renderer:
                                            [(s.name, s.path) for s in section.subsections],
                                            [(d.path, self.document_digests[d.path]) for d in held]),
             lambda: self.page("section.html", path, keyed=True, section=section, subsection=subsection,
-                              documents=documents, events_of=self.archive.events_of))
+                              documents=documents, events_of=self.archive.events_of,
+                              span_of=self.archive.span_of))
 
     def rendered_when_changed(self, template: str, path: str, shows, render) -> Output:
         """A page rendered (`render()`, from `template`) only when what it shows changed since the published
@@ -279,7 +280,7 @@ class Renderer:
         return self.page("document.html", document.path, keyed=True, document=document,
                          section=Place(section.name, section.path),
                          subsection=Place(subsection.name, subsection.path) if subsection else None, events=events,
-                         event_at={e.paragraph: e for e in events},
+                         event_at={e.paragraph: e for e in events}, listed_dates=listed_dates(events),
                          former_anchors=former_anchors(self.anchors_of(document), {e.anchor for e in events},
                                                        document.paragraphs),
                          segments=self.segments_of(document.path),
