@@ -104,7 +104,7 @@ def json_ld(item: Cited, document, events) -> Markup:
 
 
 TODAY = "@today@"  # the consultation date, filled in by the page's script
-STYLES = {"fr": "iso690-author-date-fr"}  # the default style by the site's language
+STYLES = {"fr": "iso690-author-date-fr", "de": "iso690-author-date-de"}  # the default style by the site's language
 DEFAULT_STYLE = "iso690-author-date-en"
 # citeproc-py's formatter API, with each styled span between private-use marks: the text is escaped
 # whole afterwards (citeproc-py's own HTML formatter leaves the source's text unescaped).

@@ -173,12 +173,25 @@ def test_the_citation_style_is_a_known_csl_style(tmp_path):
 def test_a_language_cldr_does_not_know_is_refused_and_one_without_a_catalogue_warned(tmp_path):
     with pytest.raises(ConfigError, match=r"annals.yaml:1: language: .*not a language CLDR knows.*en, fr"):
         load_config(archive(tmp_path, "language: xx\n"))
-    root = archive(tmp_path / "b", "language: de\n")
+    root = archive(tmp_path / "b", "language: es\n")
     assert main(["build", "--root", str(root), "--quiet"]) == 0
     report = json.loads((root / "site" / "build-report.json").read_text(encoding="utf-8"))
-    assert any("no interface catalogue for de" in w["message"] for w in report["warnings"]), report["warnings"]
+    assert any("no interface catalogue for es" in w["message"] for w in report["warnings"]), report["warnings"]
     page = (root / "site" / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="de">' in page and "Timeline" in page  # English words, German dates
+    assert '<html lang="es">' in page and "Timeline" in page  # English words, Spanish dates
+
+
+def test_a_german_site_speaks_german(tmp_path):
+    """The third catalogue: German words, German dates and numbers, no warning."""
+    root = archive(tmp_path, "language: de\n")
+    (root / "seeds" / "a.txt").write_text(f"/ Politik\nEin Treffen\n{NBSP}Am 19. Juni 2024 trafen sich die "
+                                          "Minister.\n", encoding="utf-8")
+    assert main(["build", "--root", str(root), "--quiet"]) == 0
+    report = json.loads((root / "site" / "build-report.json").read_text(encoding="utf-8"))
+    assert not report["warnings"], report["warnings"]
+    page = (root / "site" / "politik" / "ein-treffen.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in page and "Zeitleiste" in page and "Herkunft" in page
+    assert '<time datetime="2024-06-19">19. Juni 2024</time>' in page
 
 
 def test_paths_take_the_home_folder_and_environment_variables_as_shells_do(tmp_path, monkeypatch):

@@ -22,7 +22,8 @@ def test_every_catalogue_has_the_same_keys_and_each_count_its_plural_forms():
     ("fr", 0, "0 document"), ("fr", 1, "1 document"), ("fr", 2, "2 documents"),
     ("fr", 10_000, "10\u202f000 documents"), ("fr", 1_000_000, "1\u202f000\u202f000 documents"),
     ("en", 0, "0 documents"), ("en", 1, "1 document"), ("en", 2, "2 documents"), ("en", 10_000, "10,000 documents"),
-    ("de", 1, "1 document"), ("de", 3, "3 documents"),  # no German catalogue: English words, German numbers
+    ("de", 1, "1 Dokument"), ("de", 10_000, "10.000 Dokumente"),
+    ("es", 1, "1 document"), ("es", 3, "3 documents"),  # no Spanish catalogue: English words, Spanish numbers
 ])
 def test_a_count_takes_the_plural_form_its_language_gives_the_number(language, n, label):
     assert count_label("document_count", n, language) == label
