@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, load_config
+from .config import ConfigError, expanded, load_config
 from .permalinks import RecordError
 from .pipeline import BuildOptions, NoSpace, SourceChanged, TemplateFailed, build, counted
 from .progress import TerminalProgress
@@ -23,35 +23,25 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
 
     b = commands.add_parser("build", help="build the site from the source folder")
-    b.add_argument("--root", type=Path, default=Path("."),
-                   help="the archive's folder: annals.yaml, templates/ and static/ overrides (default: .)")
-    b.add_argument("--source", type=Path, help="source documents (default: seeds, or annals.yaml's source)")
-    b.add_argument("--output", type=Path, help="site folder to write (default: site, or annals.yaml's output)")
-    b.add_argument("--language", help="interface and date language of the site (default: fr)")
-    b.add_argument("--title", help="site title")
-    b.add_argument("--base-url", dest="base_url", help="public address of the published site, for citations")
-    b.add_argument("--drafts", action="store_true", help="publish the documents marked draft: true too")
-    b.add_argument("--strict", action="store_const", const=True,
-                   help="treat every warning as a failure: the previous site stays in place")
-    b.add_argument("--no-search", dest="search", action="store_const", const=False,
-                   help="leave out the full-text search: its page, the box on every page and its index")
-    b.add_argument("--clean", action="store_true",
-                   help="ignore the build cache and build everything again (the result is the same)")
-    b.add_argument("--quiet", action="store_true", help="print only problems")
-    b.add_argument("--verbose", action="store_true",
+    build_flags(b)
+    b.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    b.add_argument("-v", "--verbose", action="store_true",
                    help="print every warning, not only the first ones, the date report (each date read, how "
                         "its year was chosen, each one refused) and the time of each stage")
 
     s = commands.add_parser("serve", help="build, preview on localhost, rebuild and reload on every change")
-    for flag in ("--root", "--source", "--output"):
-        s.add_argument(flag, type=Path, default=Path(".") if flag == "--root" else None,
-                       help=f"as for build ({flag[2:]})")
-    s.add_argument("--drafts", action="store_true", help="as for build: publish the drafts too")
+    build_flags(s)
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    s.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: 8000)")
+    s.add_argument("-p", "--port", type=int, default=8000,
+                   help="port to listen on; 0 picks a free one (default: 8000)")
 
-    n = commands.add_parser("new", help="create a ready-to-build archive folder")
-    n.add_argument("folder", type=Path)
+    n = commands.add_parser("new", help="create a ready-to-build archive folder, or a document in one",
+                            description="annals new FOLDER: a new archive; annals new document TITLE: a new "
+                                        "source and its sidecar in the archive's source folder")
+    n.add_argument("folder", help="the new archive's folder, or the word document")
+    n.add_argument("title", nargs="?", help="with document: the new document's title")
+    n.add_argument("--root", type=Path, default=Path("."), help="with document: the archive's folder (default: .)")
+    n.add_argument("-c", "--config", type=Path, metavar="FILE", help="with document: the configuration file")
 
     v = commands.add_parser("verify", help="check a copy of a site against its manifest-sha256.txt")
     v.add_argument("site", type=Path, nargs="?", default=Path("site"))
@@ -68,16 +58,41 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def build_flags(command: argparse.ArgumentParser) -> None:
+    """The flags `build` and `serve` share: what to build, and how."""
+    command.add_argument("--root", type=Path, default=Path("."),
+                         help="the archive's folder: annals.yaml, templates/ and static/ overrides (default: .)")
+    command.add_argument("-c", "--config", type=Path, metavar="FILE",
+                         help="the configuration file (default: annals.yaml in --root); its folder is the "
+                              "archive's folder")
+    command.add_argument("-s", "--source", type=Path,
+                         help="source documents (default: seeds, or annals.yaml's source)")
+    command.add_argument("-o", "--output", type=Path,
+                         help="site folder to write (default: site, or annals.yaml's output)")
+    command.add_argument("--language", help="interface and date language of the site (default: fr)")
+    command.add_argument("--title", help="site title")
+    command.add_argument("--base-url", dest="base_url", help="public address of the published site, for citations")
+    command.add_argument("--drafts", action="store_true", help="publish the documents marked draft: true too")
+    command.add_argument("--strict", action="store_const", const=True,
+                         help="treat every warning as a failure: the previous site stays in place")
+    command.add_argument("--no-search", dest="search", action="store_const", const=False,
+                         help="leave out the full-text search: its page, the box on every page and its index")
+    command.add_argument("--clean", action="store_true",
+                         help="ignore the build cache and build everything again (the result is the same)")
+
+
 def load_settings(args):
-    """annals.yaml in --root, with the command line's flags over it; the source folder must exist."""
-    config = load_config(args.root).with_overrides(
-        source=str(args.source.resolve()) if args.source else None,
-        output=str(args.output.resolve()) if args.output else None,
-        language=getattr(args, "language", None), title=getattr(args, "title", None),
-        base_url=getattr(args, "base_url", None), strict=getattr(args, "strict", None),
-        search=getattr(args, "search", None))
+    """annals.yaml in --root (or the --config file), with the command line's flags over it; the folders
+    named must exist."""
+    if args.config is None and not args.root.is_dir():
+        raise ConfigError(f"--root {args.root}: no such folder")
+    config = load_config(args.root, args.config).with_overrides(
+        source=str(expanded(str(args.source)).resolve()) if args.source else None,
+        output=str(expanded(str(args.output)).resolve()) if args.output else None,
+        language=args.language, title=args.title, base_url=args.base_url, strict=args.strict, search=args.search)
     if not config.source_dir.is_dir():
-        raise ConfigError(f"{config.source_dir}: no such source folder")
+        where = "--source" if args.source else config.where("source")
+        raise ConfigError(f"{where}: source: {config.source}: no such folder ({config.source_dir.absolute()})")
     return config
 
 
@@ -85,8 +100,9 @@ def run_serve(args) -> int:
     from .serve import serve
 
     try:
-        serve(lambda: replace(BuildOptions.from_config(load_settings(args)), drafts=args.drafts), args.root,
-              host=args.host, port=args.port, say=lambda line: print(line, flush=True))
+        serve(lambda: replace(BuildOptions.from_config(load_settings(args)), drafts=args.drafts),
+              args.config.parent if args.config else args.root, host=args.host, port=args.port,
+              say=lambda line: print(line, flush=True), clean=args.clean)
     except OSError as error:  # the address is taken, or not ours to listen on
         print(f"annals: cannot listen on {args.host}:{args.port} ({error.strerror}) — choose another "
               "--port (0 picks a free one)", file=sys.stderr)
@@ -136,11 +152,23 @@ def run_build(args) -> int:
 
 
 def run_new(args) -> int:
-    from .scaffold import create_archive
+    import datetime
+
+    from .scaffold import create_archive, new_document
 
     try:
-        created = create_archive(args.folder)
-    except FileExistsError as error:
+        if args.folder == "document" and args.title:
+            config = load_config(args.root, args.config)
+            if not config.source_dir.is_dir():
+                raise ConfigError(f"{config.where('source')}: source: {config.source}: no such folder")
+            created = new_document(config.source_dir, args.title, datetime.date.today().isoformat(), config.language)
+            print(f"annals: new document {created[0]} (its provenance in {created[1].name}). Next: annals build")
+            return EXIT_OK
+        if args.title:
+            raise ConfigError(f"{args.title}: a title is for `annals new document TITLE`; a new archive takes "
+                              "only its folder")
+        created = create_archive(Path(args.folder))
+    except (FileExistsError, ConfigError) as error:
         print(f"annals: {error}", file=sys.stderr)
         return EXIT_FAILED
     print(f"annals: new archive in {args.folder} ({len(created)} files). Next: cd {args.folder} && annals build")

@@ -68,6 +68,18 @@ def _date_style(value: str) -> str:
 DATE_STYLES = ("long", "medium", "short")
 
 
+def _static_files(value: list, suffix: str) -> str:
+    for item in value:
+        if not isinstance(item, str) or not item.endswith(suffix) or item.startswith(("/", "\\")) \
+                or ".." in item.replace("\\", "/").split("/") or "://" in item:
+            return f"expected a list of {suffix} files in the archive's static/ folder, such as [local{suffix}]"
+    return ""
+
+
+def _names(value: list) -> str:
+    return "" if all(isinstance(item, str) and item.strip() for item in value) else "expected a list of section names"
+
+
 def _url_sections(value: int) -> str:
     return "" if 0 <= value <= 2 else "expected 0, 1 or 2"
 
@@ -122,6 +134,12 @@ OPTIONS = {
     "url_sections": Option(int, 1, "How many folders of a web page's address (a saved page's or a capture's) "
                                    "name its section and subsection when the page names none: 0, 1 or 2.",
                            _url_sections),
+    "extra_css": Option(list, [], "Stylesheets of the archive's static/ folder linked on every page after the "
+                                  "theme's (a list: [local.css]).", lambda v: _static_files(v, ".css")),
+    "extra_js": Option(list, [], "Scripts of the archive's static/ folder every page loads, deferred (a list: "
+                                 "[local.js]).", lambda v: _static_files(v, ".js")),
+    "section_order": Option(list, [], "Sections listed first, in this order (a list of their names); the others "
+                                      "follow in alphabetical order.", lambda v: _names(v)),
     "addresses": Option(str, "addresses.json", "The record of every address the site has published, relative "
                                                "to annals.yaml; the build keeps it up to date — keep it with "
                                                "your sources. \"\" keeps none (the published site's copy "
@@ -146,8 +164,18 @@ class Config:
     max_file_size: int = 64
     layout: str = "auto"
     url_sections: int = 1
+    extra_css: tuple = ()
+    extra_js: tuple = ()
+    section_order: tuple = ()
     addresses: str = "addresses.json"
     root: Path = Path(".")  # the folder annals.yaml is in; source and output are relative to it
+    file: str = CONFIG_FILE  # the configuration file, as messages name it
+    key_lines: tuple = ()  # (key, line) of each key the file sets
+
+    def where(self, key: str) -> str:
+        """Where `key` is set, as messages say it: "annals.yaml:4" (the file alone when it does not set it)."""
+        line = dict(self.key_lines).get(key)
+        return f"{self.file}:{line}" if line else self.file
 
     @property
     def source_dir(self) -> Path:
@@ -191,6 +219,8 @@ def _check(key: str, value, where: str) -> None:
         raise ConfigError(f"{where}: {key}: expected true or false, got {short(value)}")
     if option.kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise ConfigError(f"{where}: {key}: expected a whole number, got {short(value)}")
+    if option.kind is list and not isinstance(value, list):
+        raise ConfigError(f"{where}: {key}: expected a list ([a, b]), got {short(value)}")
     if option.kind is str and not isinstance(value, str):
         raise ConfigError(f"{where}: {key}: expected text, got {type(value).__name__} {short(value)}")
     if isinstance(value, str) and FORBIDDEN.search(value):
@@ -200,9 +230,15 @@ def _check(key: str, value, where: str) -> None:
         raise ConfigError(f"{where}: {key}: {problem}, got {short(value)}")
 
 
-def load_config(root: Path) -> Config:
-    """The configuration of the archive in `root`: annals.yaml if present, defaults otherwise."""
-    path = root / CONFIG_FILE
+def load_config(root: Path, config_file: Path | None = None) -> Config:
+    """The configuration of the archive in `root`: annals.yaml if present, defaults otherwise; or the
+    file `config_file` (`-c`), whose folder is then the archive's."""
+    path = expanded(str(config_file)) if config_file else root / CONFIG_FILE
+    name = str(config_file) if config_file else CONFIG_FILE
+    if config_file:
+        root = path.parent
+        if not path.is_file():
+            raise ConfigError(f"--config {config_file}: no such configuration file")
     if not path.is_file():  # no archive folder to keep a record of addresses in: the site's copy is the record
         return Config(root=root, addresses="")
     data = path.read_bytes()
@@ -210,27 +246,40 @@ def load_config(root: Path) -> Config:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ConfigError(f"{CONFIG_FILE}:{line}: not valid UTF-8 — save it as UTF-8") from None
+        raise ConfigError(f"{name}:{line}: not valid UTF-8 — save it as UTF-8") from None
     try:
         data = yamlsafe.load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{CONFIG_FILE}{line}: not valid YAML ({getattr(error, 'problem', error)})") from error
+        raise ConfigError(f"{name}{yaml_problem(error)}") from error
     if data is None:
-        return Config(root=root)
+        return Config(root=root, file=name)
     if not isinstance(data, dict):
-        raise ConfigError(f"{CONFIG_FILE}:1: expected keys and values (a mapping), got a {type(data).__name__}")
+        raise ConfigError(f"{name}:1: expected keys and values (a mapping), got a {type(data).__name__}")
     lines = key_lines(text, 1)
     values = {}
     for key, value in data.items():
-        where = f"{CONFIG_FILE}:{lines.get(str(key), 1)}"
+        where = f"{name}:{lines.get(str(key), 1)}"
         if key not in OPTIONS:
             known = ", ".join(OPTIONS)
             raise ConfigError(f"{where}: {key}: unknown key — the keys are: {known}")
         _check(key, value, where)
-        values[key] = value
-    return Config(root=root, **values)
+        values[key] = tuple(value) if isinstance(value, list) else value
+    for key in ("extra_css", "extra_js"):
+        for item in values.get(key, ()):
+            if not (root / "static" / item).is_file():
+                raise ConfigError(f"{name}:{lines.get(key, 1)}: {key}: {item}: no such file in {root / 'static'}")
+    return Config(root=root, file=name, key_lines=tuple((str(k), lines.get(str(k), 1)) for k in data), **values)
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """":LINE: what is wrong" for a YAML error, in Annals' words where PyYAML's are obscure: a key without
+    its colon is reported at its own line (PyYAML finds it out a line later)."""
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    mark, context = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
+    if "could not find expected ':'" in problem and context is not None:
+        return f":{context.line + 1}: a line that is not `key: value` — is its colon missing?"
+    line = f":{mark.line + 1}" if mark else ""
+    return f"{line}: not valid YAML ({problem})"
 
 
 def reference() -> str:
@@ -242,4 +291,4 @@ def reference() -> str:
     return "\n".join(rows)
 
 
-assert [f.name for f in fields(Config) if f.name != "root"] == list(OPTIONS)
+assert [f.name for f in fields(Config) if f.name not in ("root", "file", "key_lines")] == list(OPTIONS)

@@ -75,7 +75,7 @@ def listed_dates(events) -> tuple[ListedDate, ...]:
     return tuple(ListedDate(found[0], len(found)) for _, found in sorted(counts.items(), key=lambda kv: kv[0][:2]))
 
 
-def build_archive(documents: tuple, record: Record = Record()) -> Archive:
+def build_archive(documents: tuple, record: Record = Record(), section_order: tuple = ()) -> Archive:
     """The archive's indexes from its documents (`Document` or `Summary`: they need only the dated
     paragraphs' numbers, dates and excerpts), their pages placed where `record` (permalinks.py) says
     the addresses already published lead."""
@@ -84,7 +84,7 @@ def build_archive(documents: tuple, record: Record = Record()) -> Archive:
     addresses = with_anchors(addresses, {d.source.name: [(e.anchor, e.excerpt) for e in by_document[d.path]]
                                          for d in placed})
     events = tuple(sorted((e for evs in by_document.values() for e in evs), key=chronological))
-    return Archive(documents=tuple(sorted(placed, key=lambda d: d.path)), sections=sections_of(placed),
+    return Archive(documents=tuple(sorted(placed, key=lambda d: d.path)), sections=sections_of(placed, section_order),
                    events=events, years=timeline(events), by_document=by_document, addresses=addresses)
 
 
@@ -153,13 +153,16 @@ def document_events(document) -> list[Event]:
     return events
 
 
-def sections_of(documents) -> tuple[Section, ...]:
+def sections_of(documents, order: tuple = ()) -> tuple[Section, ...]:
+    """The sections with their subsections and documents: those named in `order` first, in its order, then
+    the others by the Unicode collation."""
     section_slug, folders = section_folders(documents)
     by_section = defaultdict(lambda: defaultdict(list))
     for document in sorted(documents, key=lambda d: d.path):
         by_section[document.section][document.subsection].append(document)
     sections = []
-    for name in sorted(by_section, key=collation_key):
+    rank = {name: number for number, name in enumerate(order)}
+    for name in sorted(by_section, key=lambda n: (rank.get(n, len(rank)), collation_key(n))):
         subs = by_section[name]
         subsections = tuple(Subsection(name=sub, path=f"{folders[(name, sub)]}/index.html",
                                        documents=tuple(subs[sub]))

@@ -98,7 +98,7 @@ def _model(options: BuildOptions, cache: BuildCache, plan: Plan, progress: Progr
     entries = _load(options, cache, plan, gazetteer, progress)
     documents = tuple(e.document for e in entries.values() if e.document is not None)
     documents = tuple(d for d in documents if options.drafts or not d.draft)  # private: in no file of the site
-    archive = build_archive(documents, record)
+    archive = build_archive(documents, record, options.section_order)
     entity_index = index_entities(gazetteer, archive.documents, archive.events_of,
                                   {name: e.cuts for name, e in entries.items()})
     problems = (tuple(plan.find_problems) + tuple(p for e in entries.values() for p in e.problems)
@@ -124,7 +124,8 @@ def site_of(options: BuildOptions) -> Site:
     return Site(title=options.title or t["archive"], language=options.language, description=options.description,
                 base_url=options.base_url.rstrip("/") + "/" if options.base_url else "",
                 date_style=options.date_style, media_marker=options.media_marker or t["media_gap"],
-                search=options.search, citation_style=options.citation_style)
+                search=options.search, citation_style=options.citation_style, extra_css=options.extra_css,
+                extra_js=options.extra_js)
 
 
 def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, renderer: Renderer,

@@ -320,4 +320,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity}: {self.message}"
+        message = self.message
+        if message.startswith(SUBJECTLESS):  # "is not valid UTF-8" says what of the file: name it
+            message = f"{self.path.rsplit('/', 1)[-1] or self.path} {message}"
+        return f"{where}: {self.severity}: {message}"
+
+
+# How messages about a file start when the file is their subject ("is empty; skipped").
+SUBJECTLESS = ("is ", "has ", "looks ", "contains ", "could not ", "starts ", "holds ")

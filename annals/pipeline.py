@@ -66,6 +66,9 @@ class BuildOptions:
     max_file_bytes: int = MAX_FILE_BYTES  # the largest source, sidecar or gazetteer read
     drafts: bool = False  # publish the documents marked `draft: true` too (marked as drafts)
     layout: str = "auto"  # plain-text sources' layout; "auto": detected in each
+    extra_css: tuple[str, ...] = ()  # stylesheets of the theme's static/ folder linked on every page
+    extra_js: tuple[str, ...] = ()  # scripts of the theme's static/ folder loaded on every page
+    section_order: tuple[str, ...] = ()  # sections listed first, in this order
     url_sections: int = 1  # folders of a web page's address naming its section when the page names none
 
     @property
@@ -85,7 +88,8 @@ class BuildOptions:
                    date_style=config.date_style, media_marker=config.media_marker, theme_root=config.root,
                    strict=config.strict, search=config.search, addresses=config.addresses_path,
                    citation_style=config.citation_style, max_file_bytes=config.max_file_size * MIB,
-                   layout=config.layout, url_sections=config.url_sections)
+                   layout=config.layout, url_sections=config.url_sections, extra_css=config.extra_css,
+                   extra_js=config.extra_js, section_order=config.section_order)
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,9 @@ def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
             paths.append(path)
             names.append(page.name(name))
             signatures[page.name(name)] = f"{source_signature(path, reader)}|#{page.member}#{page.offset}"
+    if not names and not find_problems:
+        find_problems.append(Problem(options.source.name, "has no source documents: the site is empty — put .txt, "
+                                                          ".md, .html, .warc.gz or .wacz files in it"))
     settings = settings_digest(options)
     gazetteer = options.gazetteer.read_bytes() if options.gazetteer.is_file() else b""
     inputs = digest(settings, options.strict, str(options.gazetteer), gazetteer, source_date_epoch(),
@@ -267,7 +274,7 @@ def settings_digest(options: BuildOptions) -> str:
     build is published: `strict`, the build date of the feed, the problems found.)"""
     return digest(code_version(), options.language, options.title, options.description, options.base_url,
                   options.date_style, options.media_marker, options.search, options.citation_style,
-                  options.drafts)
+                  options.drafts, options.extra_css, options.extra_js, options.section_order)
 
 
 def theme_digest(options: BuildOptions) -> str:

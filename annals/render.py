@@ -40,6 +40,8 @@ class Site:
     media_marker: str = ""
     search: bool = True  # the search page and the box on every page
     citation_style: str = ""  # the CSL style of citations; "": the language's default (citation.default_style)
+    extra_css: tuple[str, ...] = ()  # the archive's own stylesheets and scripts, under static/
+    extra_js: tuple[str, ...] = ()
 
 
 def environment(template_dirs: list[Path], site: Site, compiled: BytecodeCache | None = None) -> Environment:

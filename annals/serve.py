@@ -21,6 +21,7 @@ from urllib.parse import unquote
 import watchfiles
 
 from .fixity import MANIFEST
+from .i18n import strings
 from .config import ConfigError
 from .pipeline import BuildOptions, SourceChanged, TemplateFailed, build
 from .write import UnsafeOutput
@@ -39,6 +40,7 @@ class LiveState:
         self.build = 0
         self.error = ""
         self.hide = hide
+        self.heading = strings("en")["live_failed"]  # the overlay's first line, in the site's language
 
     def _shown(self, error: str) -> str:
         for prefix in self.hide:
@@ -54,9 +56,15 @@ class LiveState:
         with self._lock:
             self.error = self._shown(error)
 
+    def speak(self, language: str) -> None:
+        """Word the overlay in `language`, the site's (English when it has no catalogue)."""
+        with self._lock:
+            self.heading = strings(language)["live_failed"]
+
     def script(self) -> bytes:
         with self._lock:
-            return f"annalsLive({self.build}, {json.dumps(self.error)});\n".encode("utf-8")
+            return (f"annalsLive({self.build}, {json.dumps(self.error)}, {json.dumps(self.heading)});\n"
+                    .encode("utf-8"))
 
 
 def live_script() -> bytes:
@@ -172,11 +180,12 @@ class Watched:
 
 
 def serve(make_options: Callable[[], BuildOptions], root: Path, host: str = "127.0.0.1", port: int = 8000,
-          say: Callable[[str], None] = print, stop: threading.Event | None = None) -> None:
-    """Build, serve on http://host:port/, and rebuild on every change until `stop` is set (or Ctrl-C)."""
+          say: Callable[[str], None] = print, stop: threading.Event | None = None, clean: bool = False) -> None:
+    """Build, serve on http://host:port/, and rebuild on every change until `stop` is set (or Ctrl-C);
+    `clean`: the first build ignores the build cache, as `annals build --clean`."""
     stop = stop or threading.Event()
     state = LiveState(hide=tuple(dict.fromkeys((str(root.resolve()) + os.sep, os.getcwd() + os.sep))))
-    options = _rebuild(make_options, state, say)
+    options = _rebuild(make_options, state, say, clean)
     if options is None:
         raise SystemExit(2)  # nothing to serve: the first build failed before it knew its folders
     current = {"options": options}  # the last build's: `output:` may change in annals.yaml
@@ -207,15 +216,16 @@ def serve(make_options: Callable[[], BuildOptions], root: Path, host: str = "127
         server.server_close()
 
 
-def _rebuild(make_options, state: LiveState, say) -> BuildOptions | None:
+def _rebuild(make_options, state: LiveState, say, clean: bool = False) -> BuildOptions | None:
     """One build; its outcome goes to the terminal and to the open pages. Returns the options it used
     (None when the configuration itself could not be read)."""
     started = time.monotonic()
     options = before = None
     try:
         options = make_options()
+        state.speak(options.language)
         before = _site_version(options)
-        report = build(options)
+        report = build(options, clean=clean)
     except Exception as error:  # noqa: BLE001 — any failure is shown; the last good site stays served
         if isinstance(error, (ConfigError, UnsafeOutput, SourceChanged, TemplateFailed)):
             message = str(error)  # ours: they say what is wrong and what to do

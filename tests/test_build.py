@@ -101,7 +101,7 @@ def test_build_report_lists_skipped_files_and_exit_status_says_so(tmp_path, make
     assert status == 1
     report = json.loads((output / "build-report.json").read_text(encoding="utf-8"))
     assert report["documents"] == 1 and [s["file"] for s in report["skipped"]] == ["empty.txt"]
-    assert "empty.txt: error: is empty" in capsys.readouterr().err
+    assert "empty.txt: error: empty.txt is empty" in capsys.readouterr().err
     assert (output / MARKER).is_file()
 
 

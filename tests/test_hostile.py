@@ -160,9 +160,9 @@ def test_pipes_in_the_source_folder_are_refused_not_waited_on(tmp_path, make_sou
     done = subprocess.run([sys.executable, "-m", "annals", "build", "--source", str(root), "--output",
                            str(tmp_path / "site")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
-    assert "pipe.txt: error: is not a regular file" in done.stderr
-    assert "other.yaml: warning: is not a regular file" in done.stderr
-    assert "entities.yaml: error: is not a regular file" in done.stderr
+    assert "pipe.txt: error: pipe.txt is not a regular file" in done.stderr
+    assert "other.yaml: warning: other.yaml is not a regular file" in done.stderr
+    assert "entities.yaml: error: entities.yaml is not a regular file" in done.stderr
     built = {d["source"] for d in json.loads((tmp_path / "site" / "documents.json").read_text(encoding="utf-8"))}
     assert built == {"good.txt", "other.txt"}
 

@@ -98,6 +98,7 @@ def test_a_failed_build_shows_over_the_page_and_the_last_good_site_stays(served,
     overlay = page.locator("#annals-live-error")
     overlay.wait_for(timeout=20_000)
     assert "document.html:1: UndefinedError: 'no_such_thing' is undefined" in overlay.inner_text()
+    assert "la dernière génération du site a échoué" in overlay.inner_text()  # in the site's language
     assert page.locator("h1").inner_text() == title  # the previous page, still there
     assert title in fetch(document_url(archive, url))  # and still served
     broken.unlink()

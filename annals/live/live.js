@@ -7,7 +7,7 @@
   var seen = null;
   var overlay = null;
 
-  function showError(message) {
+  function showError(message, heading) {
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "annals-live-error";
@@ -19,13 +19,13 @@
       s.border = "2px solid #b00020"; s.borderRadius = "6px"; s.boxShadow = "0 4px 16px rgba(0,0,0,.25)";
       document.body.appendChild(overlay);
     }
-    overlay.textContent = "annals serve: the last build failed; this is the previous site.\n\n" + message;
+    overlay.textContent = "annals serve: " + heading + "\n\n" + message;
   }
 
-  window.annalsLive = function (build, error) {
+  window.annalsLive = function (build, error, heading) {
     if (seen === null) seen = build;
     else if (build !== seen) { window.location.reload(); return; }
-    if (error) showError(error);
+    if (error) showError(error, heading);
     else if (overlay) { overlay.remove(); overlay = null; }
   };
 

@@ -28,8 +28,9 @@ KEYS = {
     "layout": ("layout",),  # a plain text's layout (text.LAYOUTS), instead of the one detected
 }
 ALIASES = {spelling: key for key, spellings in KEYS.items() for spelling in spellings}
-# Keys other generators write that carry nothing Annals shows; accepted without a warning.
-IGNORED = {"tags", "authors", "summary", "description"}
+# Keys other generators write (Hugo, Jekyll, MkDocs) that Annals shows nothing of: warned about as unused,
+# in words that say so, rather than as unknown.
+IGNORED = {"tags", "categories", "authors", "summary", "description", "weight", "permalink"}
 TRUE, FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 
 
@@ -64,8 +65,11 @@ def checked(data: dict, text: str = "", first_line: int = 1) -> tuple[dict, list
         line = lines.get(str(raw_key), first_line)
         key = ALIASES.get(str(raw_key).lower())
         if key is None:
-            if str(raw_key).lower() not in IGNORED:
-                known = ", ".join(sorted(KEYS))
+            known = ", ".join(sorted(KEYS))
+            if str(raw_key).lower() in IGNORED:
+                notes.append((line, f"metadata key {raw_key!r} is not used by Annals (no page shows it); ignored — "
+                                    f"the keys it uses: {known}"))
+            else:
                 notes.append((line, f"unknown metadata key {raw_key!r} ignored — known keys: {known}"))
             continue
         if key == "draft":
