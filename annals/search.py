@@ -20,10 +20,11 @@ from typing import Iterator
 from .cache import digest
 from .folding import fold
 from .index import Archive
-from .model import PARAGRAPH, Document
+from .model import HEADING, PARAGRAPH, Document
 from .write import Output
 
-FORMAT = 2  # of the index files; part of each block's key
+FORMAT = 3  # of the index files; part of each block's key
+TITLE_WEIGHT = 5  # a word of a document's title, breadcrumb or headings counts as five in a paragraph
 SHARD_PREFIX = 3  # letters of a term that name its shard
 CHUNK_DOCUMENTS = 4  # documents per text chunk: each result loads at most one small chunk
 BLOCK_DOCUMENTS = 2048  # documents per block of the index, at most on average
@@ -61,15 +62,18 @@ def document_terms(document: Document) -> str:
     first preceded by 0 (the step to the same document): a block's shard lists them as they are."""
     paragraphs = [b for b in document.blocks if b.kind == PARAGRAPH]
     # Folded in one call for the whole document (a separator no text holds keeps the paragraphs apart):
-    # the same words as `terms` gives paragraph by paragraph, for a fifth of the time.
-    folded = fold("\x00".join(f"{b.speaker} {b.text}" if b.speaker else b.text for b in paragraphs)).split("\x00")
+    # the same words as `terms` gives paragraph by paragraph, for a fifth of the time. The title, the
+    # breadcrumb and the headings are "paragraph 0", each of their words weighing TITLE_WEIGHT.
+    folded = fold("\x00".join([heading_text(document)] + [f"{b.speaker} {b.text}" if b.speaker else b.text
+                                                          for b in paragraphs])).split("\x00")
     postings: dict[str, list[str]] = {}
     found = postings.get
-    for block, text in zip(paragraphs, folded):
-        number = f"{block.number},"
+    for number, text in zip([0] + [b.number for b in paragraphs], folded):
+        weight, number = TITLE_WEIGHT if number == 0 else 1, f"{number},"
         for term, count in Counter(WORD_TOKEN.findall(text)).items():
             if term in STOPWORDS:
                 continue
+            count *= weight
             pair = number + (COUNTS[count] if count < len(COUNTS) else str(count))
             pairs = found(term)
             if pairs is None:
@@ -77,6 +81,26 @@ def document_terms(document: Document) -> str:
             else:
                 pairs.append(pair)
     return " ".join(f"{term} {',0,'.join(pairs)}" for term, pairs in postings.items())
+
+
+def heading_text(document) -> str:
+    """What a document's "paragraph 0" holds for the index: its title, breadcrumb and headings."""
+    return " ".join([document.title, document.section, document.subsection]
+                    + [b.text for b in document.blocks if b.kind == HEADING])
+
+
+def outline(document) -> str:
+    """What a result that is the document itself shows: its breadcrumb and its first headings."""
+    headings = [b.text for b in document.blocks if b.kind == HEADING][:OUTLINE_HEADINGS]
+    return " · ".join([place_of(document)] + headings) if place_of(document) or headings else document.title
+
+
+OUTLINE_HEADINGS = 4
+
+
+def place_of(document) -> str:
+    """The document's section (and subsection) as a search result names it: "Monde › Asie"."""
+    return " › ".join(part for part in (document.section, document.subsection) if part)
 
 
 @dataclass(frozen=True)
@@ -140,10 +164,11 @@ def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summar
             anchors = {e.paragraph: e.anchor for e in archive.events_of(document)}
             texts = {b.number: [anchors.get(b.number, b.paragraph_id), b.text] for b in document.paragraphs}
             paragraphs += len(texts)
+            texts[0] = ["", outline(document)]  # a match in the title, breadcrumb or headings: the document
             packed = terms_of.get(document.source.name)
             _add_postings(postings, number - block.number * BLOCK_STRIDE,
                           document_terms(document) if packed is None else packed)
-            chunk[number] = {"t": document.title, "u": document.path, "p": texts}
+            chunk[number] = {"t": document.title, "u": document.path, "s": place_of(document), "p": texts}
         chunk_files.append(f"search/x-{chunk_number}.js")
         yield Output(chunk_files[-1], _script("chunk", chunk_number, chunk))
     shards: dict[str, list[str]] = defaultdict(list)

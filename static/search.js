@@ -86,7 +86,22 @@
     return ranked.map(function (r) { return { doc: Math.floor(r[1] / 65536), para: r[1] % 65536, score: r[0] }; });
   }
 
-  S.query = function (text, limit) {
+  /* An event's anchor ("2024-06-19", "2024-06-19-2", "2024-06", "2024") as the page's language writes
+     its date; "" for a paragraph that is no event ("p-12") or for the document itself. */
+  function dateLabel(anchor) {
+    var m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:-\d+)?$/.exec(anchor || "");
+    if (!m) return "";
+    var language = document.documentElement.lang;
+    var when = new Date(Date.UTC(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1));
+    var parts = m[3] ? { day: "numeric", month: "long", year: "numeric" } : m[2] ? { month: "long", year: "numeric" }
+      : { year: "numeric" };
+    parts.timeZone = "UTC";
+    return new Intl.DateTimeFormat(language, parts).format(when);
+  }
+
+  /* The results `from` to `from + limit` of the paragraphs holding every word, best first (titles,
+     breadcrumbs and headings weigh most), with how many there are in all. */
+  S.query = function (text, limit, from) {
     return load("meta.js").then(function () {
       var words = terms(text);
       if (!words.length) return { total: 0, results: [] };
@@ -98,7 +113,7 @@
       return Promise.all(Object.keys(files).map(load))
         .then(function () {
           var ranked = rank(words);
-          var top = ranked.slice(0, limit || 20);
+          var top = ranked.slice(from || 0, (from || 0) + (limit || 20));
           var chunks = {};
           top.forEach(function (r) { chunks[Math.floor(r.doc / S.info.chunk)] = true; });
           return Promise.all(Object.keys(chunks).map(function (n) { return load("x-" + n + ".js"); }))
@@ -106,7 +121,8 @@
               return { total: ranked.length, words: words, results: top.map(function (r) {
                 var doc = S.chunks[Math.floor(r.doc / S.info.chunk)][r.doc];
                 var para = doc.p[r.para];
-                return { title: doc.t, url: siteRoot + doc.u + "#" + para[0], anchor: para[0], text: para[1] };
+                return { title: doc.t, url: siteRoot + doc.u + (para[0] ? "#" + para[0] : ""), anchor: para[0],
+                         text: para[1], place: doc.s || "", date: dateLabel(para[0]) };
               }) };
             });
         });
@@ -142,19 +158,30 @@
       var space = before.indexOf(" ", cut);
       cut = space >= 0 && space < before.length ? space + 1 : cut;
     }
-    var out = [], used = 0, skipped = 0;
+    var out = [], used = 0, skipped = 0, dropped = false;
     pieces.forEach(function (p) {
       var text = p.text;
       if (skipped < cut) {
         var drop = Math.min(text.length, cut - skipped);
         skipped += drop; text = text.slice(drop);
       }
-      if (!text || used >= room) return;
-      text = text.slice(0, room - used);
-      used += text.length;
-      out.push({ text: text, mark: p.mark });
+      if (!text) return;
+      if (used >= room) { dropped = true; return; }
+      if (text.length > room - used) {  /* end at a word, not inside one */
+        var end = text.lastIndexOf(" ", room - used);
+        text = end > 0 ? text.slice(0, end) : "";
+        used = room;
+        dropped = true;
+      } else {
+        used += text.length;
+      }
+      if (text) out.push({ text: text, mark: p.mark });
     });
-    return { pieces: out, before: cut > 0, after: used >= room };
+    if (dropped) {  /* no space or stray comma before the ellipsis */
+      while (out.length && !out[out.length - 1].mark && !/\S/.test(out[out.length - 1].text)) out.pop();
+      if (out.length && !out[out.length - 1].mark) out[out.length - 1].text = out[out.length - 1].text.replace(/[\s,;:]+$/, "");
+    }
+    return { pieces: out, before: cut > 0, after: dropped };
   }
 
   // A count as the page's language words it: the text for the plural form of n (CLDR's rules, as the
@@ -164,9 +191,9 @@
     return (forms[new Intl.PluralRules(language).select(n)] || forms.other).replace("{n}", n.toLocaleString(language));
   }
 
-  function show(form, outcome) {
+  function show(form, outcome, from) {
     var list = form.results, status = form.status;
-    list.textContent = "";
+    if (!from) list.textContent = "";
     status.textContent = outcome.total
       ? counted(JSON.parse(status.dataset.found), outcome.total)
       : (outcome.words && outcome.words.length ? status.dataset.none : "");
@@ -176,8 +203,8 @@
       link.href = r.url;
       link.textContent = r.title;
       var where = document.createElement("span");
-      where.className = "meta";
-      where.textContent = " #" + r.anchor;
+      where.className = "meta result-place";
+      where.textContent = r.anchor ? [r.place, r.date].filter(Boolean).join(" · ") : "";
       var text = document.createElement("p");
       text.className = "excerpt";
       var cut = snippet(S.highlight(r.text, outcome.words), 240);
@@ -193,23 +220,39 @@
       item.appendChild(text);
       list.appendChild(item);
     });
+    var shown = (from || 0) + outcome.results.length;
+    form.more.hidden = shown >= outcome.total;
+    form.more.textContent = form.more.dataset.label.replace("{n}", Math.min(PAGE, outcome.total - shown));
+    return shown;
   }
+
+  var PAGE = 20;  /* results shown at a time */
 
   function wire() {
     var input = document.getElementById("search-query");
     var list = document.getElementById("search-results");
     var status = document.getElementById("search-status");
+    var more = document.getElementById("search-more");
     if (!input || !list) return;
-    var form = { results: list, status: status }, timer = null, asked = 0;
-    function run() {
-      var question = input.value, ticket = ++asked;
-      S.query(question, 10).then(function (outcome) {
-        if (ticket === asked) show(form, outcome);
+    var form = { results: list, status: status, more: more }, timer = null, asked = 0, shown = 0;
+    function run(from) {
+      var question = input.value, ticket = from ? asked : ++asked;
+      S.query(question, PAGE, from).then(function (outcome) {
+        if (ticket === asked) shown = show(form, outcome, from);
       }, function (error) { status.textContent = String(error.message || error); });
     }
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 20); });
+    function remember() {  /* the address says what was asked: a search can be cited, and reloaded */
+      var address = new URL(window.location.href);
+      if (input.value) address.searchParams.set("q", input.value); else address.searchParams.delete("q");
+      try { window.history.replaceState(null, "", address.href); } catch (e) { /* some file:// pages refuse */ }
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { remember(); run(0); }, 20);
+    });
+    more.addEventListener("click", function () { run(shown); });
     var given = new URLSearchParams(window.location.search).get("q");
-    if (given) { input.value = given; run(); }
+    if (given) { input.value = given; run(0); }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", wire);

@@ -174,11 +174,15 @@ def test_search_across_blocks_finds_every_paragraph_and_its_page(tmp_path, page)
     page.wait_for_function("() => window.annalsSearch")
     for word in ("traité", "coopération paix", "anniversaire"):
         wanted = [set(search.terms(word)) <= set(search.terms(b.text)) for d in documents for b in d.paragraphs]
+        wanted += [set(search.terms(word)) <= set(search.terms(search.heading_text(d))) for d in documents]
         found = page.evaluate("q => annalsSearch.query(q, 1000)", word)
         assert found["total"] == sum(wanted) > 0, word
         for result in found["results"]:
-            assert set(search.terms(word)) <= set(search.terms(result["text"]))
-            assert result["url"].split("#")[1] == result["anchor"]
+            if result["anchor"]:
+                assert set(search.terms(word)) <= set(search.terms(result["text"]))
+                assert result["url"].split("#")[1] == result["anchor"]
+            else:  # a match in a title, breadcrumb or heading: the document's page itself
+                assert "#" not in result["url"] and result["text"]
 
 
 def test_an_old_address_leads_to_the_same_paragraph_from_disk(tmp_path, page):
@@ -321,3 +325,41 @@ def test_pages_keep_a_date_gutter_only_where_they_have_dates(seed_site, browser,
     else:
         assert events["y"] > article["y"] + article["height"]
     context.close()
+
+
+def test_every_search_result_is_reachable_and_the_address_says_what_was_asked(tmp_path, page):
+    import corpus
+    from annals.pipeline import BuildOptions, build
+
+    build(BuildOptions(source=corpus.write(tmp_path / "sources", 60), output=tmp_path / "site"))
+    page.goto((tmp_path / "site" / "search.html").as_uri())
+    assert page.locator("input[type=search]").count() == 1  # the page's own box, not the header's too
+    page.fill("#search-query", "rencontre")
+    page.wait_for_function("() => /trouvés/.test(document.getElementById('search-status').textContent)")
+    total = int(re.sub(r"\D", "", page.locator("#search-status").inner_text()))
+    assert total >= 200
+    assert page.evaluate("new URL(location.href).searchParams.get('q')") == "rencontre"
+    while page.locator("#search-more").is_visible():
+        shown = page.locator("#search-results li").count()
+        page.locator("#search-more").click()
+        page.wait_for_function("n => document.querySelectorAll('#search-results li').length > n", arg=shown)
+    assert page.locator("#search-results li").count() == total  # paged 20 at a time to the last one
+    links = page.locator("#search-results li > a").evaluate_all("links => links.map(a => a.href)")
+    assert len(set(links)) == total
+    dated = page.locator("#search-results li", has=page.locator("a[href*='#1'], a[href*='#2']")).first
+    place = dated.locator(".result-place").inner_text()
+    assert re.match(r"^(Politique|Culture|Économie|Société) › \w+ · \d{1,2} \w+ \d{4}$", place), place
+    excerpts = page.locator("#search-results .excerpt").evaluate_all("ps => ps.map(p => p.textContent)")
+    for text in excerpts:  # cut between words: a cut ends with a whole word, then the ellipsis
+        assert not text.endswith(" …") or re.search(r"\w …$", text)
+    page.reload()
+    page.wait_for_function("() => /trouvés/.test(document.getElementById('search-status').textContent)")
+    assert page.locator("#search-query").input_value() == "rencontre"  # the address gives the search back
+
+
+def test_a_section_name_finds_its_documents_first(seed_site, page):
+    page.goto((seed_site / "search.html").as_uri() + "?q=coree")
+    first = page.locator("#search-results li").first
+    first.wait_for()
+    assert first.locator("a").get_attribute("href").endswith("pour-l-independance-et-la-justice.html")
+    assert first.locator(".excerpt mark").first.inner_text() == "Corée"  # in its breadcrumb

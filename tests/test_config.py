@@ -155,7 +155,8 @@ def test_a_site_without_search_has_no_search_page_box_or_index_and_gets_them_bac
     (root / "annals.yaml").write_text("search: true\n", encoding="utf-8")
     assert main(["build", "--root", str(root), "--quiet"]) == 0
     assert (site / "search.html").is_file() and (site / "search/meta.js").is_file()
-    assert all("site-search" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    assert all("site-search" in p.read_text(encoding="utf-8") for p in site.rglob("*.html") if p.name != "search.html")
+    assert 'id="search-query"' in (site / "search.html").read_text(encoding="utf-8")  # its own box, not two
     assert main(["build", "--root", str(root), "--quiet", "--no-search"]) == 0  # the flag wins over the file
     assert not (site / "search.html").exists()
     assert main(["build", "--root", str(root), "--quiet", "--output", str(tmp_path / "clean"), "--no-search",

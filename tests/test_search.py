@@ -42,7 +42,10 @@ def test_text_chunks_give_title_url_anchor_and_text(seed_site):
     july = next(e for e in events(seed_site) if e["anchor"] == "2025-07")
     assert document["p"][str(july["paragraph"])] == ["2025-07", july["text"]]  # an event's anchor
     assert document["p"]["2"][0] == "p-2"  # a plain paragraph's
-    assert len(document["p"]) == 34
+    anchor, outline = document["p"]["0"]  # a match in the title, breadcrumb or headings: the page itself
+    assert anchor == "" and outline.startswith("Le monde et la Corée › Solidarité · Les rapports du partenariat")
+    assert document["s"] == "Le monde et la Corée › Solidarité"
+    assert len(document["p"]) == 34 + 1
 
 
 def test_meta_lists_the_shards(seed_site):
@@ -84,17 +87,21 @@ def test_each_document_is_in_one_block_and_numbered_within_it(tmp_path):
 
 def test_shards_list_each_term_of_each_paragraph_with_its_count_and_document(tmp_path):
     """Decoded as static/search.js decodes them (document numbers as steps from the one before), the
-    shards give exactly each paragraph's terms and counts, for documents spread through the list."""
+    shards give exactly each paragraph's terms and counts, for documents spread through the list — and
+    as "paragraph 0" the words of the title and breadcrumb, each weighing TITLE_WEIGHT."""
     from collections import Counter, defaultdict
 
     import corpus
     from annals.index import build_archive
     from annals.loader import load_archive
+    from annals.search import TITLE_WEIGHT, heading_text
 
     archive = build_archive(load_archive(corpus.write(tmp_path / "s", 12)).documents)
     (block,) = plan_blocks(archive)
     expected = defaultdict(list)
     for number, document in block.documents:
+        for term, count in Counter(terms(heading_text(document))).items():
+            expected[term].append((number, 0, count * TITLE_WEIGHT))
         for paragraph in document.paragraphs:
             for term, count in Counter(terms(paragraph.text)).items():
                 expected[term].append((number, paragraph.number, count))
