@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -44,10 +44,32 @@ class Mention:
     date: str  # the event's date, "" for an undated paragraph
     precision: str
     text: str  # the words as written
+    before: str = ""  # the paragraph's words before them, cut between words ("…" where cut)
+    after: str = ""  # and after them
 
     @property
     def url(self) -> str:
         return f"{self.document.path}#{self.anchor}"
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+
+BEFORE, AFTER = 90, 160  # characters of a paragraph shown around a mention, at most
+
+
+def around(pieces: tuple, index: int) -> tuple[str, str]:
+    """The words of a paragraph (its `pieces`) before and after its piece `index`, cut between words."""
+    before = "".join(p.text for p in pieces[:index])
+    after = "".join(p.text for p in pieces[index + 1:])
+    if len(before) > BEFORE:
+        cut = before.find(" ", len(before) - BEFORE)
+        before = "…" + before[cut + 1:] if cut >= 0 else "…" + before[-BEFORE:]
+    if len(after) > AFTER:
+        cut = after.rfind(" ", 0, AFTER)
+        after = after[:cut if cut > 0 else AFTER].rstrip(",;:") + "…"
+    return before, after
 
 
 @record
@@ -202,9 +224,20 @@ class EntityIndex:
     entities: tuple[Entity, ...]  # sorted by kind, then name
     mentions: dict  # entity name → tuple of Mention, chronological (undated last)
     segments: dict  # (document path, paragraph number) → tuple of Segment, for paragraphs that name any
+    companions: dict = None  # entity name → ((Entity, paragraphs naming both), …), most often first
 
     def mentions_of(self, entity: Entity) -> tuple[Mention, ...]:
         return self.mentions.get(entity.name, ())
+
+    def companions_of(self, entity: Entity) -> tuple:
+        return (self.companions or {}).get(entity.name, ())
+
+    def years_of(self, entity: Entity) -> tuple[tuple[str, tuple[Mention, ...]], ...]:
+        """An entity's mentions by year, chronological, the undated ones last (under "")."""
+        groups = defaultdict(list)
+        for mention in self.mentions_of(entity):
+            groups[mention.year].append(mention)
+        return tuple((year, tuple(groups[year])) for year in sorted(groups, key=lambda y: (y == "", y)))
 
     def by_kind(self) -> list[tuple[str, list[Entity]]]:
         grouped = defaultdict(list)
@@ -230,23 +263,32 @@ def index_entities(entities: tuple[Entity, ...], documents, events_of, cuts: dic
     document's `paragraph_cuts` by source name, found as it was loaded (by a matcher of these `entities`)
     where the `documents` are summaries; else found here in the whole documents."""
     matcher = Matcher(entities) if cuts is None else None  # compiling 10,000 names takes a second
-    mentions, cut = defaultdict(list), {}
+    mentions, cut, together = defaultdict(list), {}, defaultdict(Counter)
     for document in documents:
         found = cuts[document.source.name] if cuts is not None else paragraph_cuts(document, matcher)
         events = {e.paragraph: e for e in events_of(document)} if found else {}
         for number, pieces in found.items():
             cut[(document.path, number)] = pieces
             event = events.get(number)
-            seen = set()
-            for piece in pieces:
+            seen = {}
+            for index, piece in enumerate(pieces):
                 if piece.entity is None or piece.entity.name in seen:
                     continue  # one mention per paragraph and entity
-                seen.add(piece.entity.name)
+                seen[piece.entity.name] = piece.entity
                 mentions[piece.entity.name].append(Mention(
                     piece.entity, document, number, event.anchor if event else f"p-{number}",
-                    event.date if event else "", event.precision if event else "", piece.text))
+                    event.date if event else "", event.precision if event else "", piece.text,
+                    *around(pieces, index)))
+            for name in seen:
+                together[name].update({other: 1 for other in seen if other != name})
     ordered = {name: tuple(sorted(found, key=lambda m: (m.date == "", m.date, m.document.path, m.paragraph)))
                for name, found in mentions.items()}
     ranked = tuple(sorted(entities, key=lambda e: (KINDS.index(e.kind), collation_key(e.name))))
-    return EntityIndex(ranked, ordered, cut)
+    by_name = {e.name: e for e in entities}
+    companions = {name: tuple((by_name[other], n) for other, n in sorted(counts.items(), key=lambda kv: (
+        -kv[1], collation_key(kv[0])))[:COMPANIONS]) for name, counts in together.items()}
+    return EntityIndex(ranked, ordered, cut, companions)
+
+
+COMPANIONS = 8  # the entities an entity's page names as most often beside it
 

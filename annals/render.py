@@ -6,7 +6,7 @@ import itertools
 import json
 import os
 import traceback
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, MutableMapping, Sequence
@@ -19,6 +19,7 @@ from markupsafe import Markup
 from . import slugs
 from .permalinks import former_anchors, redirect_link
 from .cache import Fragments, code_version, digest
+from .charts import Chart, bar_chart
 from .citation import cite_box, cited, default_style, json_ld, meta_tags
 from .entities import EntityIndex
 from .facts import document_facts
@@ -302,21 +303,37 @@ class Renderer:
             yield self.entity_page(entity)
 
     def entity_page(self, entity) -> Output:
-        """An entity's page, with every paragraph that names it (rendered only when what it shows changed)."""
+        """An entity's page: every paragraph that names it, by year, with the words around the name; its
+        mentions per year as a chart; the entities most often named beside it. Rendered only when what it
+        shows changed."""
         mentions = self.entities.mentions_of(entity)
+        companions = self.entities.companions_of(entity)
         return self.rendered_when_changed(
             "entity.html", entity.path,
             lambda: (entity, [(m.document.path, self.document_digests[m.document.path], m.paragraph, m.anchor,
-                               m.date, m.precision, m.text) for m in mentions]),
-            lambda: self.page("entity.html", entity.path, keyed=True, entity=entity, mentions=mentions))
+                               m.date, m.precision, m.text, m.before, m.after) for m in mentions],
+                     [(e.path, e.name, n) for e, n in companions]),
+            lambda: self.page("entity.html", entity.path, keyed=True, entity=entity, mentions=mentions,
+                              mention_years=self.entities.years_of(entity), chart=mentions_chart(mentions),
+                              companions=companions))
 
     def timeline(self) -> Output:
-        """Every year of the timeline on one page (18 MB of HTML at 10,000 documents): each year is rendered
-        or taken from the fragments when the page is written, and the page written as it is rendered."""
-        filters = self.timeline_filters
-        sections = OnDemand(self.archive.years, lambda group: self.year_section(group, "", None, filters))
-        return self.page("timeline.html", "timeline.html", in_pieces=True, year_sections=sections, year=None,
-                         filter_entities=filters["filter_entities"])
+        """The timeline at a glance: the events per year and, for each year, per month, as bar charts
+        whose bars lead to the year's page and its months; the events themselves are on the year pages
+        (the whole timeline on one page was 18 MB of HTML at 10,000 documents)."""
+        years = self.archive.years
+        counts = {group.year: group.event_count for group in years}
+        busiest = max((len(m.events) for group in years for m in group.months), default=0)  # one scale for all
+        first, last = (int(years[0].year), int(years[-1].year)) if years else (0, -1)
+        year_chart = bar_chart([(str(y), counts.get(str(y), 0), f"years/{y}.html" if str(y) in counts else "")
+                                for y in range(first, last + 1)]) if years else None
+        rows = [YearRow(group, bar_chart([(format_iso(month, "month", self.site.language), by_month.get(month, 0),
+                                           f"{group.path}#m{month}" if month in by_month else "")
+                                          for month in (f"{group.year}-{m:02d}" for m in range(1, 13))],
+                                         month_ticks(self.site.language), busiest))
+                for group in years for by_month in [{m.month: len(m.events) for m in group.months}]]
+        return self.page("timeline.html", "timeline.html", year=None, year_chart=year_chart, year_rows=rows,
+                         year_sections=(), filter_groups=())
 
     def year_pages(self) -> Iterator[Output]:
         for group in self.archive.years:
@@ -331,10 +348,10 @@ class Renderer:
         self.fragments.keep(self.year_section_key(group, root, group))
         return self.rendered_when_changed(
             "timeline.html", group.path,
-            lambda: (self.templates_of("_timeline_year.html"), self.year_shown(group), filters["filter_entities"]),
+            lambda: (self.templates_of("_timeline_year.html"), self.year_shown(group), filters["filter_groups"]),
             lambda: self.page("timeline.html", group.path, keyed=True, year=group,
                               year_sections=[self.year_section(group, root, group, filters)],
-                              filter_entities=filters["filter_entities"]))
+                              filter_groups=filters["filter_groups"], year_chart=None, year_rows=()))
 
     def year_section(self, group, root: str, year, filters: dict) -> Markup:
         """One year of the timeline as HTML; the same year with the same events is rendered once and
@@ -367,9 +384,12 @@ class Renderer:
         for (path, number), pieces in self.entities.segments.items():
             named[(path, number)] = sorted({p.entity.id for p in pieces if p.entity})
         in_events = {name for e in self.archive.events for name in named.get((e.document_path, e.paragraph), ())}
-        choices = [(e.id, e.name) for e in self.entities.entities if e.id in in_events]
+        groups = defaultdict(list)
+        for entity in self.entities.entities:  # by kind, then name
+            if entity.id in in_events:
+                groups[entity.kind].append((entity.id, entity.name))
         return {"entities_of": lambda event: named.get((event.document_path, event.paragraph), ()),
-                "filter_entities": choices}
+                "filter_groups": list(groups.items())}
 
     def feed(self, build_date: str, whole=lambda document: document, limit: int = 100) -> Output:
         """Atom feed of the newest documents (by published date, else newest event); needs base_url.
@@ -417,22 +437,6 @@ class Renderer:
         yield from self.documents()
 
 
-class OnDemand(Sequence):
-    """`make(item)` for each of `items`, made only when a template comes to it: a long list of large
-    parts (the years of the timeline) is never all in memory at once."""
-
-    def __init__(self, items: Sequence, make: Callable):
-        self._items, self._make = items, make
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._make(item) for item in self._items[index]]
-        return self._make(self._items[index])
-
-
 def template_failure(error: Exception) -> str:
     """A template's error as `file:line: what` — the template and line where it happened, when known."""
     where = ""
@@ -444,6 +448,36 @@ def template_failure(error: Exception) -> str:
             where = f"{frames[-1].filename}:{frames[-1].lineno}"
     what = f"{type(error).__name__}: {getattr(error, 'message', None) or error}"
     return f"{where}: {what}" if where else what
+
+
+@functools.lru_cache(maxsize=8)
+def month_ticks(language: str) -> list[str]:
+    """The months' short names in `language` ("janv.", "févr."…), to write under a year's bars."""
+    from babel.dates import get_month_names
+
+    from .i18n import babel_locale
+
+    names = get_month_names("abbreviated", locale=babel_locale(language))
+    return [names[m] for m in range(1, 13)]
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """A year of the timeline's overview: its group of events, and their count per month as a chart."""
+
+    group: object  # index.YearGroup
+    months: Chart
+
+
+def mentions_chart(mentions) -> Chart | None:
+    """An entity's dated mentions per year, every year from the first to the last, each bar leading to its
+    year on the page; None when none is dated."""
+    years = Counter(m.year for m in mentions if m.year)
+    if not years:
+        return None
+    first, last = int(min(years)), int(max(years))
+    return bar_chart([(str(y), years.get(str(y), 0), f"#y{y}" if str(y) in years else "")
+                      for y in range(first, last + 1)])
 
 
 def source_copy_path(document: Document) -> str:

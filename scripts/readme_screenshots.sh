@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 python build.py --quiet
 python scripts/screenshots.py site docs/images \
   "le-monde-et-la-coree/solidarite/pour-l-independance-et-la-justice.html#2024-06-19=document" \
-  "timeline.html=timeline"
+  "years/2025.html=timeline"

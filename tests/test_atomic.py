@@ -111,5 +111,5 @@ def test_an_output_folder_that_is_a_link_is_published_through_the_link(tmp_path,
         report = build_sources(root, link)
         assert report.published
     assert link.is_symlink() and link.resolve() == real.resolve()
-    assert "20 juin 2024" in (real / "timeline.html").read_text(encoding="utf-8")
+    assert "20 juin 2024" in (real / "years" / "2024.html").read_text(encoding="utf-8")
     assert not [p for p in tmp_path.rglob(".*building-*")] and not [p for p in tmp_path.rglob(".*old-*")]

@@ -42,8 +42,8 @@ def page(browser):
 
 
 def test_timeline_link_lands_on_the_highlighted_paragraph(seed_site, page):
-    page.goto((seed_site / "timeline.html").as_uri())
-    assert page.title().startswith("Chronologie")
+    page.goto((seed_site / "years" / "2024.html").as_uri())
+    assert page.title().startswith("Événements de 2024")
     page.get_by_role("link", name="19 juin 2024").click()
     page.wait_for_url("**/pour-l-independance-et-la-justice.html#2024-06-19")
     target = page.locator(":target")
@@ -138,10 +138,12 @@ def test_python_and_javascript_fold_alike(page, seed_site):
 
 
 def test_timeline_filter_by_entity(seed_site, page):
-    page.goto((seed_site / "timeline.html").as_uri())
+    page.goto((seed_site / "years" / "2025.html").as_uri())
     events = page.locator(".timeline-event")
     total = events.count()
-    assert total == 13
+    assert total == 9
+    kinds = page.locator("#filter-entity optgroup").evaluate_all("groups => groups.map(g => g.label)")
+    assert kinds[:2] == ["Personnes", "Pays"]  # the choices grouped by kind
     page.select_option("#filter-entity", "xi-jinping")
     visible = page.locator(".timeline-event:visible")
     assert visible.count() == 1 and "4 septembre 2025" in visible.inner_text()
@@ -325,6 +327,34 @@ def test_pages_keep_a_date_gutter_only_where_they_have_dates(seed_site, browser,
     else:
         assert events["y"] > article["y"] + article["height"]
     context.close()
+
+
+def test_an_entity_page_highlights_the_name_in_each_excerpt(seed_site, page):
+    page.goto((seed_site / "entities" / "serguei-lavrov.html").as_uri())
+    marks = page.locator(".excerpt mark")
+    assert marks.count() == 1 and marks.first.inner_text() == "Serguei Lavrov"
+    shade = marks.first.evaluate("m => getComputedStyle(m).backgroundColor")
+    paper = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert shade != paper and shade != "rgba(0, 0, 0, 0)"
+    excerpt = page.locator(".excerpt").first.inner_text()
+    assert len(excerpt) > len("Serguei Lavrov") + 40  # the words around the name, not the name alone
+    page.locator(".chart a").first.click()  # the year's bar leads to the year's mentions
+    assert page.evaluate("location.hash") == "#y2025"
+
+
+def test_the_timeline_bars_lead_to_their_year_and_month(seed_site, page):
+    page.goto((seed_site / "timeline.html").as_uri())
+    assert page.locator(".timeline-event").count() == 0  # an overview: the events are on the year pages
+    page.locator("#years-chart a").nth(3).click()  # 2021, 2023, 2024, 2025: the fourth bar
+    page.wait_for_url("**/years/2025.html")
+    assert page.locator("h1").inner_text() == "Événements de 2025"
+    page.goto((seed_site / "timeline.html").as_uri())
+    page.locator("#months-2024 a").first.click()  # 2024 has events in June only
+    page.wait_for_url("**/years/2024.html#m2024-06")
+    assert page.locator(":target").inner_text() == "juin 2024"
+    page.goto((seed_site / "timeline.html").as_uri())
+    table = page.locator("#years-chart table")  # the same counts for a screen reader
+    assert table.locator("tbody tr").count() == 4 and table.locator("tbody tr").first.inner_text() == "2021\t1"
 
 
 def test_every_search_result_is_reachable_and_the_address_says_what_was_asked(tmp_path, page):

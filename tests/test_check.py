@@ -44,7 +44,7 @@ def test_a_broken_link_fails(site_copy):
 
 def test_a_broken_anchor_fails(site_copy):
     doc = "le-monde-et-la-coree/solidarite/pour-l-independance-et-la-justice.html"
-    plant(site_copy, f'{doc}#2024-06-19"', f'{doc}#2024-06-20"', "timeline.html")
+    plant(site_copy, f'{doc}#2024-06-19"', f'{doc}#2024-06-20"', "years/2024.html")
     result = check_links_and_anchors(site_copy)
     assert not result.passed and "no element with id '2024-06-20'" in result.findings[0]
 

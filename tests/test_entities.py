@@ -1,5 +1,6 @@
 """The gazetteer: people, places and organisations, their pages, and their mentions in the text."""
 import json
+import re
 
 from annals.entities import Entity, Matcher, read_gazetteer, segments
 
@@ -114,3 +115,32 @@ def test_the_names_found_in_one_pass_are_those_trying_each_name_longest_first_fi
         for _ in range(20):
             text = " ".join(rng.choice(words + ["la", "l’État", "Kimono", ","]) for _ in range(12))
             assert [(s, e) for s, e, _ in matcher.find(text)] == [m.span() for m in plain.finditer(text)], (names, text)
+
+
+def test_an_entity_page_reads_each_mention_in_its_words_by_year(tmp_path, make_sources):
+    """Every mention with the words around the name (cut between words), grouped by year with a count,
+    a bar per year, and the entities most often named beside it."""
+    from conftest import NBSP, build_sources
+
+    long_before = " ".join(["avant"] * 40)
+    root = make_sources({
+        "a.txt": f"/ Monde\nUn\n{NBSP}Le 3 mai 2021, {long_before} Octave Mirbeau parla à Émile Zola de la presse.\n"
+                 f"{NBSP}Le 4 mai 2023, Émile Zola écrivit à Octave Mirbeau.\n"
+                 f"{NBSP}Sans date, Émile Zola et Édouard Manet se virent.\n",
+        "b.txt": f"/ Monde\nDeux\n{NBSP}Le 5 juin 2023, Émile Zola parla seul.\n",
+        "entities.yaml": "".join(f"- name: {n}\n  kind: person\n" for n in ("Octave Mirbeau", "Émile Zola",
+                                                                         "Édouard Manet")),
+    })
+    site = tmp_path / "site"
+    build_sources(root, site)
+    page = (site / "entities" / "emile-zola.html").read_text(encoding="utf-8")
+    assert "<mark>Émile Zola</mark> écrivit à Octave Mirbeau." in page
+    assert "…avant avant" in page and f"{long_before[:200]}" not in page  # cut between words, marked as cut
+    years = re.findall(r'<h3 id="y(\w+)">([^<]+?) <span class="meta">(\d+) mentions?</span>', page)
+    assert years == [("2021", "2021", "1"), ("2023", "2023", "2"), ("undated", "non daté", "1")]
+    bars = re.findall(r'<a href="#y(\d+)"><rect [^>]*height="(\d+)"', page)
+    assert [year for year, _ in bars] == ["2021", "2023"] and int(bars[1][1]) == 2 * int(bars[0][1])
+    assert '<rect x=' in page.split('id="mentions-chart"', 1)[1].split("</svg>", 1)[0]  # 2022: no bar, no link
+    companions = page.split('id="companions-heading"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r">([^<>]+)</a> <span class=\"meta\">(\d) paragraph", companions) == [
+        ("Octave Mirbeau", "2"), ("Édouard Manet", "1")]

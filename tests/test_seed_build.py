@@ -138,7 +138,7 @@ def test_the_timeline_shows_an_excerpt_of_each_event_and_the_exports_its_whole_t
     """A build holds excerpts of the dated paragraphs (what the timeline shows), not their text: the
     timeline shows a long paragraph's start, cut between words; events.json has it whole."""
     events = json.loads((seed_site / "events.json").read_text(encoding="utf-8"))
-    html = (seed_site / "timeline.html").read_text(encoding="utf-8")
+    html = "".join(p.read_text(encoding="utf-8") for p in (seed_site / "years").glob("*.html"))
     long = [e["text"] for e in events if len(e["text"]) > EXCERPT + SLACK]
     assert 0 < len(long) < len(events)  # the seed has both
     for text in (e["text"] for e in events):
@@ -153,12 +153,16 @@ def test_the_timeline_shows_an_excerpt_of_each_event_and_the_exports_its_whole_t
 
 
 def test_timeline_links_every_event_by_year_and_month(seed_site):
-    html = (seed_site / "timeline.html").read_text(encoding="utf-8")
+    """The timeline is an overview whose bars lead to each year and month; the year pages list every
+    event, linked to its paragraph."""
+    overview = (seed_site / "timeline.html").read_text(encoding="utf-8")
+    assert overview.index('id="y2021"') < overview.index('id="y2023"') < overview.index('id="y2025"')
+    assert '<a href="years/2024.html#m2024-06"><rect' in overview and 'href="years/2022.html"' not in overview
+    years = {p.stem: p.read_text(encoding="utf-8") for p in (seed_site / "years").glob("*.html")}
+    assert sorted(years) == ["2021", "2023", "2024", "2025"]
     for anchor, *_ in EXPECTED_EVENTS:
-        assert f'href="{DOC}.html#{anchor}"' in html
-    assert html.index('id="y2021"') < html.index('id="y2023"') < html.index('id="y2025"')
-    assert '<h3 id="m2024-06">juin 2024</h3>' in html
-    assert ">19 juin 2024</time>" in html
+        assert f'href="../{DOC}.html#{anchor}"' in years[anchor[:4]]
+    assert '<h3 id="m2024-06">juin 2024</h3>' in years["2024"] and ">19 juin 2024</time>" in years["2024"]
 
 
 def test_verbatim_source_copy_and_provenance(seed_site):
