@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from annals.loader import load_document  # noqa: E402
+from annals.sources import Reading  # noqa: E402
 from annals.loader.metadata import checked, parse_yaml  # noqa: E402
 
 CORPUS = HERE.parent.parent / "shared" / "corpora" / "kcna-dev"
@@ -92,7 +93,7 @@ def annals_dates(folder: Path, name: str, language: str, metadata: bool) -> dict
         bare = Path(tempfile.mkdtemp()) / name
         shutil.copy(path, bare)
         path = bare
-    document, _ = load_document(path, name, language)
+    document, _ = load_document(path, name, Reading(language))
     if not metadata:
         shutil.rmtree(path.parent)
     return {b.number: (b.dates[0].iso, b.dates[0].precision) for b in document.dated} if document else {}
@@ -100,7 +101,7 @@ def annals_dates(folder: Path, name: str, language: str, metadata: bool) -> dict
 
 def paragraphs(folder: Path, name: str, language: str) -> tuple[dict[int, str], str, str]:
     """Paragraph number → text, the document's `published:` date and language (from its sidecar)."""
-    document, _ = load_document(folder / name, name, language)
+    document, _ = load_document(folder / name, name, Reading(language))
     meta = {}
     sidecar = (folder / name).with_suffix(".yaml")
     if sidecar.is_file():
