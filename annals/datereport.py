@@ -5,7 +5,8 @@ from __future__ import annotations
 from .exports import reference_data
 
 HOW = {"stated": "stated", "paragraph": "year from the same paragraph", "document": "year from the document's date",
-       "earlier": "year from an earlier date of the document", "relative": "counted from the document's date"}
+       "earlier": "year from an earlier date of the document", "relative": "counted from the document's date",
+       "anniversary": "the day the anniversary the document marks commemorates"}
 
 
 def date_report(documents) -> list[dict]:

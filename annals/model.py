@@ -27,6 +27,7 @@ def record(cls):
 # paragraph; the document's own date (its reference date); the nearest earlier date of a document that has
 # no date of its own; or counted from the document's date ("hier", "last month").
 STATED, PARAGRAPH_YEAR, DOCUMENT_YEAR, EARLIER_YEAR, RELATIVE = "stated", "paragraph", "document", "earlier", "relative"
+ANNIVERSARY = "anniversary"  # the day an "Nth anniversary" marks: N years before the document's date
 
 
 @record
@@ -36,7 +37,8 @@ class DateMention:
     iso: str  # "2024-06-19", "2024-06" or "2024"; for a range, its start
     precision: str  # "day" | "month" | "year"
     expression: str  # the words as written in the source
-    how: str = STATED  # where its year came from: STATED, PARAGRAPH_YEAR, DOCUMENT_YEAR, EARLIER_YEAR, RELATIVE
+    how: str = STATED  # where its year came from: STATED, PARAGRAPH_YEAR, DOCUMENT_YEAR, EARLIER_YEAR, RELATIVE,
+    # ANNIVERSARY
     end: str = ""  # the last day, month or year of a range ("du 6 au 8 avril"), at the same precision
     approximate: bool = False  # "mi-décembre", "early 2019", "fin 2018"
 

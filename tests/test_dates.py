@@ -209,6 +209,10 @@ SHAPES = [
     ("la loi de modernisation de 2008", ("2008", "year")),
     ("the glory of 2023 carried into the new year", ("2023", "year")),
     ("the 2019-2023 report on arms transfers", ("2019", "year")),
+    ("Du lundi 3 au vendredi 7 juin, les écoles restent fermées.", ("2024-06-03", "day")),
+    ("le marché avancé au week-end des 1er et 2 juin", ("2024-06-01", "day")),
+    ("les ventes ont progressé par rapport à 2021, malgré la hausse des prix", ("2021", "year")),
+    ("la fermeture, annoncée pour avril, inquiète les élus", ("2024-04", "month")),
 ]
 
 
@@ -283,3 +287,34 @@ def test_every_event_has_a_valid_edtf_value():
             assert parsed is not None, mention.edtf
     assert find_dates("mi-décembre 2018", "fr").mentions[0].edtf == "2018-12~"
     assert find_dates("du 6 au 8 avril 2024", "fr").mentions[0].edtf == "2024-04-06/2024-04-08"
+
+
+CEREMONY = ReferenceDate("2024-06-06", "day", "published")
+
+
+@pytest.mark.parametrize("texts, expected", [
+    # The day a commemoration marks, named beside its Nth anniversary, is the day it commemorates.
+    (["Les cérémonies du 80e anniversaire du Débarquement se sont tenues sur les plages.",
+      "Les vétérans ont raconté l'aube du 6 juin aux écoliers venus les écouter."], "1944-06-06"),
+    (["The town marked the 80th anniversary of the landings.",
+      "Speakers recalled the courage of June 6 and the sacrifice of those who fell."], "1944-06-06"),
+    (["The 80th anniversary was marked in the morning.", "Veterans said that June 6 would never be forgotten."],
+     "1944-06-06"),
+    # The day of the ceremony itself stays the document's: a date introduced as a day of the present.
+    (["Les cérémonies du 80e anniversaire du Débarquement.", "Le 6 juin, les chefs d'État se sont réunis."],
+     "2024-06-06"),
+    (["The 80th anniversary of the landings.", "On June 6, the leaders met on the beach."], "2024-06-06"),
+    # Far from the document's day, or with no anniversary said, a yearless date is read as before.
+    (["The 80th anniversary of the landings.", "The spirit of March 3 was recalled too."], "2024-03-03"),
+    (["Speakers recalled the courage of June 6 and the sacrifice of those who fell."], "2024-06-06"),
+    # A weekday before the date makes it a day of the present, too.
+    (["Le 80e anniversaire de la Libération.", "La foule s'est rassemblée jeudi 6 juin devant la mairie."],
+     "2024-06-06"),
+    # The anniversary a document marks is the one it names most: an earlier one recalled does not count.
+    (["Le 80e anniversaire du Débarquement.", "Lors du 70e anniversaire, les chefs d'État étaient venus.",
+      "Le 80e anniversaire a réuni les vétérans.", "Les vétérans ont raconté l'aube du 6 juin."], "1944-06-06"),
+])
+def test_the_day_an_anniversary_commemorates_takes_the_year_it_counts_from(texts, expected):
+    found = find_document_dates(texts, "fr" if "anniversaire" in texts[0] else "en", None, CEREMONY)
+    (mention,) = found[-1].mentions
+    assert mention.iso == expected, (texts, mention)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..model import STATED, DateMention, ReferenceDate
@@ -45,12 +46,13 @@ def find_document_dates(texts: list[str], language: str = "fr", year: int | None
         position += len(text) + len(SEPARATOR)
     found = [([], [], []) for _ in texts]
     index, paragraph_year, years = 0, None, []
+    anniversary = marked_anniversary(joined) if reference is not None and "nniversa" in joined else None
     for match in patterns.finditer(joined):
         while index + 1 < len(texts) and match.start() >= starts[index + 1]:
             years.append(year)
             index, paragraph_year = index + 1, None
         mentions, rejected, doubts = found[index]
-        result = read(match, patterns, Context(reference, paragraph_year, year), joined)
+        result = read(match, patterns, Context(reference, paragraph_year, year, anniversary), joined)
         if isinstance(result, tuple):
             result, doubt = result
             doubts.append(doubt)
@@ -63,6 +65,19 @@ def find_document_dates(texts: list[str], language: str = "fr", year: int | None
         year = int((result.end or result.iso)[:4])
     years += [year] * (len(texts) - len(years))
     return [Found(tuple(m), tuple(r), y, tuple(d)) for (m, r, d), y in zip(found, years)]
+
+
+# "the 71st anniversary of …", "le 80e anniversaire du …": the document marks a day N years before its own.
+ANNIVERSARY = re.compile(r"\b(\d{1,3})\s*(?:st|nd|rd|th|e|è|ème|eme)\s+anniversa(?:ry|ire)\b", re.IGNORECASE)
+def marked_anniversary(text: str) -> int | None:
+    """N of the "Nth anniversary" a document marks: the one it names most often (a document recalling an
+    earlier anniversary names its own more), the first of those on a tie; None when it names none."""
+    counts = Counter(int(found.group(1)) for found in ANNIVERSARY.finditer(text))
+    counts.pop(0, None)
+    if not counts:
+        return None
+    most = max(counts.values())
+    return next(int(found.group(1)) for found in ANNIVERSARY.finditer(text) if counts.get(int(found.group(1))) == most)
 
 
 PUBLISHED = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

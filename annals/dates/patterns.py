@@ -93,7 +93,7 @@ DIGIT_SHAPES = {"fr_day", "en_day_first", "en_ago", "year_span", "iso_date", "nu
 
 # The words, other than triggers, that a shape can start with ("au" of "au mois de juin", "the" of "the
 # new year"): tests/test_properties.py checks that reading only from them finds what a full scan finds.
-LEADS = {"du", "les", "au", "mois", "mi", "à", "vers", "début", "fin", "dès", "en", "courant", "depuis", "jusqu",
+LEADS = {"du", "les", "des", "au", "mois", "mi", "à", "vers", "début", "fin", "dès", "en", "courant", "depuis", "jusqu",
          "avant", "après", "entre", "de", "l", "année", "ce", "cette", "cet", "il", "la", "le", "d", "pour",
          "contre", "nouvel", "from", "between", "in", "early", "late", "mid", "at", "towards", "by", "around",
          "since", "during", "until", "till", "through", "before", "after", "throughout", "the", "last", "next",
@@ -149,11 +149,11 @@ def _french(v: Vocabulary) -> list[tuple[str, str]]:
     year_or_rel = rf"(?:\s+(?:{YEAR}|{rel}))?"
     approx = r"(?P<approx>(?i:mi-|à\s+la\s+mi-|vers\s+la\s+mi-|début|fin|au\s+début\s+de|à\s+la\s+fin\s+de|" \
              r"dès\s+le\s+début\s+de|au\s+début\s+du\s+mois\s+de|à\s+la\s+fin\s+du\s+mois\s+de|à\s+la\s+mi-))"
-    lead = r"(?i:en|courant|depuis|dès|jusqu['’]en|jusqu['’]à|à\s+partir\s+de|avant|après)"
+    lead = r"(?i:en|courant|depuis|dès|jusqu['’]en|jusqu['’]à|à\s+partir\s+de|avant|après|pour)"
     return [
-        ("fr_range_days", rf"\b(?i:du){sp}{d}(?:{sp}{m()}(?:{sp}{YEAR})?)?{sp}(?i:au){sp}{d2}{sp}{m('month2')}"
-                          rf"(?:{sp}{y2})?"),
-        ("fr_pair_days", rf"\b(?i:les){sp}{d}{sp}(?i:et){sp}{d2}{sp}{m('month2')}(?:{sp}{y2})?"),
+        ("fr_range_days", rf"\b(?i:du){sp}(?:{w}{sp})?{d}(?:{sp}{m()}(?:{sp}{YEAR})?)?{sp}(?i:au){sp}(?:{w}{sp})?{d2}"
+                          rf"{sp}{m('month2')}(?:{sp}{y2})?"),
+        ("fr_pair_days", rf"\b(?i:les|des){sp}{d}{sp}(?i:et){sp}{d2}{sp}{m('month2')}(?:{sp}{y2})?"),
         ("fr_day", rf"(?:{w}{sp})?{d}{sp}{m()}{year_or_rel}"),
         ("fr_month_of", rf"\b(?:{approx}{sp})?(?:(?i:au){sp})?(?i:mois){sp}(?:(?i:de){sp}|(?i:d)['’]\s*){m()}"
                         rf"{year_or_rel}"),
@@ -162,7 +162,7 @@ def _french(v: Vocabulary) -> list[tuple[str, str]]:
         ("fr_range_years", rf"\b(?i:entre|de){sp}(?:(?i:l['’]an){sp})?{YEAR}{sp}(?i:et|à){sp}{y2}"),
         # A year after "de", "à", "pour" ("la loi de 2008", "par rapport à 2024"), not a quantity ("de 2000
         # personnes", "à 1500 m").
-        ("fr_year_of", rf"\b(?i:de|à|pour|d['’]avant|contre){sp}(?P<year>(?:19|20)\d{{2}})(?![\d,.%])"
+        ("fr_year_of", rf"\b(?i:de|à|pour|d['’]avant|contre){sp}(?P<year>(?:19|20)\d{{2}})(?![\d.%]|,\d)"
                        rf"(?!{sp}(?:\w+[sx]\b|m\b|km\b|kg\b|h\b|€|%|euros?\b|[A-Z]))"),
         ("fr_year", rf"\b(?:{approx}(?:(?<=-)|{sp})|{lead}{sp}|(?i:l['’]année|année|l['’]an|depuis{sp}l['’]an|"
                     rf"au{sp}cours{sp}de(?:{sp}l['’]année)?){sp}){YEAR}"),

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..folding import fold
-from ..model import (DOCUMENT_YEAR, EARLIER_YEAR, PARAGRAPH_YEAR, RELATIVE, STATED, DateMention,
+from ..model import (ANNIVERSARY, DOCUMENT_YEAR, EARLIER_YEAR, PARAGRAPH_YEAR, RELATIVE, STATED, DateMention,
                      ReferenceDate)
 from .patterns import LanguagePatterns
 from .vocabulary import FUTURE_WORDS, PAST_WORDS, key
@@ -50,6 +50,7 @@ class Context:
     reference: ReferenceDate | None = None
     paragraph: int | None = None
     carried: int | None = None
+    anniversary: int | None = None  # N, when the document marks an "Nth anniversary"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def read(match: re.Match, patterns: LanguagePatterns, context: Context, text: st
         return _new_year(expression, "new_year_day" in g, context)
     if "ago" in g:
         return _relative(expression, (AGO_UNITS[g["ago_unit"].lower()], -int(g["ago"])), context)
-    if "weekday" in g and "month" not in g:
+    if "weekday" in g and "month" not in g and "day2" not in g:
         return _weekday(expression, patterns.weekdays[g["weekday"].lower()], g, context)
     if "year2" in g or "day2" in g or "juche2" in g:
         return _range(expression, g, patterns, context, text, match)
@@ -91,7 +92,8 @@ def read(match: re.Match, patterns: LanguagePatterns, context: Context, text: st
     if _has_year(g):
         result = _mention(expression, Day(_year(g), month, day), STATED, approximate=approximate)
     else:
-        result = _yearless(expression, month, day, g, context, approximate, lambda: tense(text, match))
+        result = _yearless(expression, month, day, g, context, approximate, lambda: tense(text, match),
+                           lambda: present_day(text, match))
     return _with_weekday_check(result, g, patterns)
 
 
@@ -229,11 +231,12 @@ def _weekday(expression: str, weekday: int, g: dict, context: Context):
 
 
 def _yearless(expression: str, month: int | None, day: int | None, g: dict, context: Context,
-              approximate: bool, when=lambda: ""):
+              approximate: bool, when=lambda: "", present=lambda: True):
     """A day or month without its year: "last year" and "dernier"/"next" count from the document's date;
     else a year stated earlier in the paragraph, the document's date (`when()`: "future" or "past" when
     the sentence says so, see `tense`; asked only here, as it reads the sentence), or the nearest earlier
-    date."""
+    date. In a document marking an anniversary, the day it commemorates (see `_commemorated`; `present()`:
+    whether the words before the date introduce a day of the present)."""
     reference = context.reference
     rely, word = (g.get("rely") or "").lower(), (g.get("rel") or "").lower()
     if rely or word in PAST or word in FUTURE or word == "this":
@@ -249,6 +252,9 @@ def _yearless(expression: str, month: int | None, day: int | None, g: dict, cont
                         approximate=approximate)
     if context.paragraph is not None:
         return _mention(expression, Day(context.paragraph, month, day), PARAGRAPH_YEAR, approximate=approximate)
+    marked = None if g.get("weekday") else _commemorated(month, day, context, present)  # "jeudi 6 juin": today
+    if marked is not None:
+        return _mention(expression, marked, ANNIVERSARY, approximate=approximate)
     if reference is not None:
         near = _near(Day(int(reference.iso[:4]), month, day), reference)
         when = when()
@@ -260,6 +266,27 @@ def _yearless(expression: str, month: int | None, day: int | None, g: dict, cont
     if context.carried is not None:
         return _mention(expression, Day(context.carried, month, day), EARLIER_YEAR, approximate=approximate)
     return Rejected(expression, NO_YEAR)
+
+
+ANNIVERSARY_DAYS = 2  # how near the document's date the day it commemorates falls
+
+
+def _commemorated(month: int | None, day: int | None, context: Context, present) -> Day | None:
+    """The day a document marking an "Nth anniversary" commemorates: a yearless day within
+    ANNIVERSARY_DAYS of the document's own day, named as a thing rather than as a day of the present
+    ("the courage of June 6", "l'aube du 6 juin", "that July 27 would shine"; not "On June 6, …", "Le 6
+    juin, …" nor a dateline): N years before the document's year."""
+    reference = context.reference
+    if context.anniversary is None or day is None or reference is None or reference.precision != "day":
+        return None
+    year = int(reference.iso[:4])
+    try:
+        gap = abs((datetime.date(year, month, day) - _reference_day(reference)).days)
+    except ValueError:
+        return None
+    if gap > ANNIVERSARY_DAYS or present():
+        return None
+    return Day(year - context.anniversary, month, day)
 
 
 def _position(when: Day, reference: ReferenceDate) -> tuple:
@@ -332,6 +359,21 @@ def _is_name(shape: str, g: dict, text: str, match: re.Match, patterns: Language
     following = NEXT_WORD.match(text, match.end())
     return bool(following) and following.group(1).lower() not in patterns.months \
         and following.group(1).lower() not in patterns.weekdays
+
+
+# Words that introduce a day of the present ("On June 6, …", "le 6 juin", "until July 27", "au 6 juin", a
+# weekday: "dimanche 4 août"),
+# and a comma before the date (a dateline "Pyongyang, July 27 (KCNA)", a list "June 25, July 27").
+PRESENT_DAY = re.compile(r"(?:\b(?:on|until|till|by|from|to|since|before|after|through|le|au|aux|dès|depuis|"
+                         r"avant|après|jusqu['’]au|ce|cette|du\s+\w+\s+au|lundi|mardi|mercredi|jeudi|vendredi|"
+                         r"samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|,)\s*$",
+                         re.IGNORECASE)
+
+
+def present_day(text: str, match: re.Match) -> bool:
+    """Whether the words just before a date introduce it as a day of the present (see PRESENT_DAY)."""
+    start = max(text.rfind(SEPARATOR, 0, match.start()) + 1, match.start() - 30)
+    return bool(PRESENT_DAY.search(text, start, match.start())) or match.start() == start
 
 
 def tense(text: str, match: re.Match) -> str:
