@@ -142,7 +142,8 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
                                                  renderer.segments_of(d.path), renderer.anchors_of(d))
                                   for d in archive.documents}, progress)
     progress("index pages, search index and exports", 0, 1)
-    search = _start_search_index(options, cache, staging, archive, entries, whole) if site.search else None
+    search = _start_search_index(options, cache, staging, archive, entries, whole,
+                                 renderer.named_entities()) if site.search else None
     running += [search] if search else []
     # What a document's lines in the data files are made from: the document, its page path, and the code
     # that encodes them (a new Annals writes new fields).
@@ -186,14 +187,14 @@ def source_bytes(options: BuildOptions, name: str) -> bytes:
 
 
 def _start_search_index(options: BuildOptions, cache: BuildCache, staging: Staging, archive, entries: dict,
-                        whole: WholeDocuments) -> Background:
+                        whole: WholeDocuments, named: dict) -> Background:
     """The search index, written by a process of its own (`write_search_index`) from the blocks the
     archive's documents fall in; `result()` gives what it wrote and the summaries of the blocks it made."""
     digests = {name: e.digest for name, e in entries.items()}
-    blocks = plan_blocks(archive, digests)
+    blocks = plan_blocks(archive, digests, named)
     known = {b.key: cache.fragments.get(SEARCH_MEMO + b.key) for b in blocks}
-    return Background(lambda: write_search_index(staging, archive, blocks, digests, known, cache.reopen, whole,
-                                                 os.getpid()), options.workers)
+    return Background(lambda: write_search_index(staging, archive, blocks, digests, known, cache.reopen,
+                                                 Indexing(whole, named, os.getpid())), options.workers)
 
 
 def _load(options: BuildOptions, cache: BuildCache, plan: Plan, gazetteer: tuple,
@@ -403,8 +404,18 @@ def _write_entity_page(index: int) -> dict:
 SEARCH_MEMO = "search-block:"  # fragments holding a search block's summary, by the block's key
 
 
+@dataclass(frozen=True)
+class Indexing:
+    """What the search index's process reads documents with: the `whole` documents, the entities their
+    paragraphs name (`named`, by page path), and the build's process (`parent`), whose end stops it."""
+
+    whole: object
+    named: dict
+    parent: int
+
+
 def write_search_index(staging: Staging, archive, blocks: list, digests: dict[str, str], known: dict,
-                       reopen, whole, parent: int) -> tuple[dict, dict]:
+                       reopen, indexing: Indexing) -> tuple[dict, dict]:
     """Write the search index into the staging tree (in a process of its own, beside the other pages).
     A block whose key and files are unchanged is kept as published (`known`: its summary from the last
     build); the others are written, one block at a time, from their documents' search terms, which the
@@ -423,9 +434,9 @@ def write_search_index(staging: Staging, archive, blocks: list, digests: dict[st
     try:
         for block in todo:
             terms = _stored_terms(cache, {d.source.name: digests[d.source.name] for _, d in block.documents})
-            outputs, summaries[block.number] = block_files(block, archive, terms, whole)  # terms not stored: found anew
+            outputs, summaries[block.number] = block_files(block, archive, terms, indexing.whole, indexing.named)
             for output in outputs:
-                if abandoned(parent):
+                if abandoned(indexing.parent):
                     os._exit(1)  # the build that started this process was killed: write nothing more
                 paths += staging.write([output], key=block.key)
             learned[block.key] = json.dumps(summaries[block.number])

@@ -182,6 +182,11 @@ class Renderer:
         it names (all a document page shows of the gazetteer)."""
         return self._segments.get(path, {})
 
+    def named_entities(self) -> dict:
+        """By document page, the ids of the entities each of its paragraphs names (for the search's facets)."""
+        return {path: {number: sorted({p.entity.id for p in pieces if p.entity}) for number, pieces in found.items()}
+                for path, found in self._segments.items()}
+
     def templates_of(self, name: str) -> str:
         """`template_digest` of a template, once per build: a page's key holds it, so that a change to a
         template renders again exactly the pages made from it."""
@@ -417,7 +422,21 @@ class Renderer:
         return self.page("404.html", "404.html")
 
     def search_page(self) -> Output:
-        return self.page("search.html", "search.html")
+        """The search page, with the choices of its facets: the sections, the years, the entities named."""
+        years = [group.year for group in self.archive.years]
+        return self.page("search.html", "search.html",
+                         facet_sections=[(s.path.split("/", 1)[0], s.name) for s in self.archive.sections],
+                         facet_years=(years[0], years[-1]) if years else None,
+                         facet_groups=self.named_groups())
+
+    def named_groups(self) -> list:
+        """The entities some paragraph names, by kind ((kind, [(id, name), …]), in the gazetteer's order)."""
+        named = {e.name for e in self.entities.entities if self.entities.mentions_of(e)}
+        groups = defaultdict(list)
+        for entity in self.entities.entities:
+            if entity.name in named:
+                groups[entity.kind].append((entity.id, entity.name))
+        return list(groups.items())
 
     def index_pages(self) -> Iterator[Output]:
         """Every page but the documents' and the entities' (which `document()` and `entity_page()` render

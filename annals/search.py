@@ -23,7 +23,7 @@ from .index import Archive
 from .model import HEADING, PARAGRAPH, Document
 from .write import Output
 
-FORMAT = 3  # of the index files; part of each block's key
+FORMAT = 4  # of the index files; part of each block's key
 TITLE_WEIGHT = 5  # a word of a document's title, breadcrumb or headings counts as five in a paragraph
 SHARD_PREFIX = 3  # letters of a term that name its shard
 CHUNK_DOCUMENTS = 4  # documents per text chunk: each result loads at most one small chunk
@@ -46,7 +46,30 @@ def terms(text: str) -> list[str]:
 
 
 def shard_key(term: str) -> str:
-    return term[:SHARD_PREFIX]
+    """The shard a term is in: its first letters; a facet's term is a shard of its own (see facet_terms)."""
+    return term if term[:1] in FACET_MARKS else term[:SHARD_PREFIX]
+
+
+# The marks of the facets' terms, which no word can be (words are letters and digits): a search can keep
+# to a section ("§monde"), a year ("#2024", the year of the paragraph's event) or the paragraphs that name
+# an entity ("@kim-jong-un"); each is indexed like a word, so a query loads the paragraphs of its facets
+# only when it is asked for them.
+FACET_MARKS = ("§", "#", "@")
+
+
+def facet_terms(document, events, named: dict) -> str:
+    """A document's facets, packed as `document_terms` packs words: its section (paragraph 0, standing for
+    the whole document), each event's year, each entity named (`named`: paragraph → entity ids)."""
+    years, entities = defaultdict(list), defaultdict(list)
+    for event in events:
+        years["#" + event.year].append(event.paragraph)
+    for paragraph, ids in sorted(named.items()):
+        for entity in ids:
+            entities["@" + entity].append(paragraph)
+    packed = [f"§{document.path.split('/', 1)[0]} 0,1"]
+    for term, paragraphs in [*sorted(years.items()), *sorted(entities.items())]:
+        packed.append(f"{term} {',0,'.join(f'{p},1' for p in sorted(set(paragraphs)))}")
+    return " ".join(packed)
 
 
 def shard_file(key: str, block: int = 0) -> str:
@@ -126,9 +149,10 @@ def block_of(name: str, blocks: int) -> int:
     return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % blocks
 
 
-def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None) -> list[Block]:
+def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None, named: dict | None = None) -> list[Block]:
     """The archive's documents in blocks; a block's key changes exactly when its files would
-    (`digest_of`: what each source became, by source name — from the build cache)."""
+    (`digest_of`: what each source became, by source name — from the build cache; `named`: by page path,
+    the entities each paragraph names)."""
     count = block_count(len(archive.documents))
     members: dict[int, list[Document]] = defaultdict(list)
     for document in archive.documents:
@@ -138,23 +162,25 @@ def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None) -> li
         documents = tuple((number * BLOCK_STRIDE + place, d) for place, d in enumerate(members[number]))
         key = ""
         if digest_of is not None:
-            parts = [(d.path, digest_of[d.source.name]) for _, d in documents]
+            parts = [(d.path, digest_of[d.source.name], sorted((named or {}).get(d.path, {}).items()))
+                     for _, d in documents]
             key = digest(FORMAT, count, number, parts)
         blocks.append(Block(number, documents, key))
     return blocks
 
 
 def block_files(block: Block, archive: Archive, terms_of: dict[str, str],
-                whole=lambda document: document) -> tuple[Iterator[Output], dict]:
+                whole=lambda document: document, named: dict | None = None) -> tuple[Iterator[Output], dict]:
     """The files of one block, made one at a time as they are written — the text chunks as its documents
     are read, each document let go of once its chunk is made, then the shards — and the block's summary
     (paragraphs, shard keys, files), complete once the files are. `whole(document)`: the whole document,
-    where the archive holds summaries."""
+    where the archive holds summaries; `named`: by page path, the entities each paragraph names."""
     summary = {"paragraphs": 0, "shards": [], "files": []}
-    return _block_outputs(block, archive, terms_of, whole, summary), summary
+    return _block_outputs(block, archive, terms_of, whole, summary, named or {}), summary
 
 
-def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summary: dict) -> Iterator[Output]:
+def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summary: dict,
+                   named: dict) -> Iterator[Output]:
     postings: dict[str, list] = {}  # term → [the last document holding it, its postings as JSON pieces…]
     chunk_files, paragraphs = [], 0
     for chunk_number, members in groupby(block.documents, key=lambda member: member[0] // CHUNK_DOCUMENTS):
@@ -168,6 +194,8 @@ def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summar
             packed = terms_of.get(document.source.name)
             _add_postings(postings, number - block.number * BLOCK_STRIDE,
                           document_terms(document) if packed is None else packed)
+            _add_postings(postings, number - block.number * BLOCK_STRIDE,
+                          facet_terms(document, archive.events_of(document), named.get(document.path, {})))
             chunk[number] = {"t": document.title, "u": document.path, "s": place_of(document), "p": texts}
         chunk_files.append(f"search/x-{chunk_number}.js")
         yield Output(chunk_files[-1], _script("chunk", chunk_number, chunk))
@@ -208,11 +236,11 @@ def meta_file(archive: Archive, summaries: dict[int, dict]) -> Output:
     return Output("search/meta.js", f"annalsSearch.meta({_json(meta)});\n".encode("utf-8"))
 
 
-def search_files(archive: Archive, terms_of: dict[str, str] | None = None) -> list[Output]:
+def search_files(archive: Archive, terms_of: dict[str, str] | None = None, named: dict | None = None) -> list[Output]:
     """The whole index at once: every block's shards and chunks, then the meta file."""
     outputs, summaries = [], {}
-    for block in plan_blocks(archive):
-        files, summaries[block.number] = block_files(block, archive, terms_of or {})
+    for block in plan_blocks(archive, named=named):
+        files, summaries[block.number] = block_files(block, archive, terms_of or {}, named=named)
         outputs += files
     return outputs + [meta_file(archive, summaries)]
 

@@ -45,12 +45,16 @@
 
   /* For the word and, when it is the last one typed, every term it begins: the term's postings in each
      block of the index, as [block, list] pairs. */
+  function shardKey(term) {  /* a facet's term ("§monde", "#2024", "@kim-jong-un") is a shard of its own */
+    return /^[§#@]/.test(term) ? term : term.slice(0, S.info.prefix);
+  }
+
   function postingsFor(term, isLast) {
-    var key = term.slice(0, S.info.prefix);
+    var key = shardKey(term);
     var blocks = S.shards[key] || {}, found = {};
     Object.keys(blocks).forEach(function (block) {
       var shard = blocks[block];
-      var names = (!isLast || term.length < S.info.prefix) ? (shard[term] ? [term] : []) :
+      var names = (!isLast || term.length < S.info.prefix || /^[§#@]/.test(term)) ? (shard[term] ? [term] : []) :
         Object.keys(shard).filter(function (t) { return t.indexOf(term) === 0; });
       names.forEach(function (t) { (found[t] = found[t] || []).push([Number(block), shard[t]]); });
     });
@@ -99,20 +103,56 @@
     return new Intl.DateTimeFormat(language, parts).format(when);
   }
 
+  /* The facets' terms a query keeps to: its section, one of the years of its range (those the index has),
+     the entity named. */
+  function facetTerms(facets) {
+    var wanted = [];
+    if (facets.section) wanted.push(["§" + facets.section]);
+    if (facets.from || facets.to) {
+      var years = Object.keys(S.info.shards).filter(function (key) {
+        var year = /^#(\d{4})$/.exec(key);
+        return year && (!facets.from || Number(year[1]) >= facets.from) && (!facets.to || Number(year[1]) <= facets.to);
+      });
+      wanted.push(years.length ? years : ["#none"]);
+    }
+    if (facets.entity) wanted.push(["@" + facets.entity]);
+    return wanted;
+  }
+
+  /* The paragraphs (doc * 65536 + paragraph) one facet allows: a section allows every paragraph of its
+     documents (it is indexed at paragraph 0), a range of years those whose event is in one of them. */
+  function allowed(alternatives) {
+    var ids = new Set(), documents = new Set();
+    alternatives.forEach(function (term) {
+      postingsFor(term, false).forEach(function (parts) {
+        parts.forEach(function (part) {
+          var list = part[1], doc = part[0] * S.info.stride;
+          for (var k = 0; k < list.length; k += 3) {
+            doc += list[k];
+            if (term[0] === "§") documents.add(doc); else ids.add(doc * 65536 + list[k + 1]);
+          }
+        });
+      });
+    });
+    return function (r) { return documents.has(r.doc) || ids.has(r.doc * 65536 + r.para); };
+  }
+
   /* The results `from` to `from + limit` of the paragraphs holding every word, best first (titles,
-     breadcrumbs and headings weigh most), with how many there are in all. */
-  S.query = function (text, limit, from) {
+     breadcrumbs and headings weigh most), within the facets asked for, with how many there are in all. */
+  S.query = function (text, limit, from, facets) {
+    facets = facets || {};
     return load("meta.js").then(function () {
-      var words = terms(text);
+      var words = terms(text), kept = facetTerms(facets);
       if (!words.length) return { total: 0, results: [] };
       var files = {};
-      words.forEach(function (t) {
-        var key = t.slice(0, S.info.prefix);
+      words.concat([].concat.apply([], kept)).forEach(function (t) {
+        var key = shardKey(t);
         (S.info.shards[key] || []).forEach(function (block) { files["t-" + hex(key) + "-" + block + ".js"] = true; });
       });
       return Promise.all(Object.keys(files).map(load))
         .then(function () {
           var ranked = rank(words);
+          kept.forEach(function (alternatives) { ranked = ranked.filter(allowed(alternatives)); });
           var top = ranked.slice(from || 0, (from || 0) + (limit || 20));
           var chunks = {};
           top.forEach(function (r) { chunks[Math.floor(r.doc / S.info.chunk)] = true; });
@@ -235,15 +275,31 @@
     var more = document.getElementById("search-more");
     if (!input || !list) return;
     var form = { results: list, status: status, more: more }, timer = null, asked = 0, shown = 0;
+    var controls = { section: "facet-section", from: "facet-from", to: "facet-to", entity: "facet-entity" };
+    function facets() {
+      var chosen = {};
+      Object.keys(controls).forEach(function (name) {
+        var control = document.getElementById(controls[name]);
+        if (control && control.value) chosen[name] = /^(from|to)$/.test(name) ? Number(control.value) : control.value;
+      });
+      return chosen;
+    }
     function run(from) {
       var question = input.value, ticket = from ? asked : ++asked;
-      S.query(question, PAGE, from).then(function (outcome) {
+      S.query(question, PAGE, from, facets()).then(function (outcome) {
         if (ticket === asked) shown = show(form, outcome, from);
       }, function (error) { status.textContent = String(error.message || error); });
     }
     function remember() {  /* the address says what was asked: a search can be cited, and reloaded */
-      var address = new URL(window.location.href);
+      var address = new URL(window.location.href), chosen = facets();
       if (input.value) address.searchParams.set("q", input.value); else address.searchParams.delete("q");
+      ["section", "entity", "from", "to", "year"].forEach(function (name) { address.searchParams.delete(name); });
+      if (chosen.section) address.searchParams.set("section", chosen.section);
+      if (chosen.from || chosen.to) {  /* year=2024-2025, year=2024, year=2024- or year=-2025 */
+        address.searchParams.set("year", chosen.from === chosen.to ? String(chosen.from)
+          : (chosen.from || "") + "-" + (chosen.to || ""));
+      }
+      if (chosen.entity) address.searchParams.set("entity", chosen.entity);
       try { window.history.replaceState(null, "", address.href); } catch (e) { /* some file:// pages refuse */ }
     }
     input.addEventListener("input", function () {
@@ -251,7 +307,19 @@
       timer = setTimeout(function () { remember(); run(0); }, 20);
     });
     more.addEventListener("click", function () { run(shown); });
-    var given = new URLSearchParams(window.location.search).get("q");
+    var params = new URLSearchParams(window.location.search);
+    var range = /^(\d{4})?(?:(-)(\d{4})?)?$/.exec(params.get("year") || "");
+    if (range && range[0]) {
+      params.set("from", range[1] || "");
+      params.set("to", range[2] ? (range[3] || "") : (range[1] || ""));
+    }
+    Object.keys(controls).forEach(function (name) {
+      var control = document.getElementById(controls[name]);
+      if (!control) return;
+      if (params.get(name)) control.value = params.get(name);
+      control.addEventListener("change", function () { remember(); run(0); });
+    });
+    var given = params.get("q");
     if (given) { input.value = given; run(0); }
   }
 

@@ -393,3 +393,34 @@ def test_a_section_name_finds_its_documents_first(seed_site, page):
     first.wait_for()
     assert first.locator("a").get_attribute("href").endswith("pour-l-independance-et-la-justice.html")
     assert first.locator(".excerpt mark").first.inner_text() == "Corée"  # in its breadcrumb
+
+
+def test_search_facets_combine_and_come_back_from_the_address(tmp_path, page):
+    """A query kept to a section, a range of years and the paragraphs naming an entity finds exactly the
+    paragraphs that are all of these; the address holds the facets and gives them back."""
+    import corpus
+    from annals.pipeline import BuildOptions, build
+
+    source = corpus.write(tmp_path / "sources", 60)
+    (source / "entities.yaml").write_text("- name: délégation\n  kind: organisation\n", encoding="utf-8")
+    build(BuildOptions(source=source, output=tmp_path / "site"))
+    site = tmp_path / "site"
+    events = json.loads((site / "events.json").read_text(encoding="utf-8"))
+    documents = {d["url"]: d for d in json.loads((site / "documents.json").read_text(encoding="utf-8"))}
+    from annals.search import terms
+    wanted = {e["url"] for e in events if documents[e["url"].split("#")[0]]["section"] == "Politique"
+              and 1980 <= int(e["date"][:4]) <= 2010 and "délégation" in e["text"] and "paix" in terms(e["text"])}
+    assert len(wanted) > 3
+    page.goto(site.joinpath("search.html").as_uri() + "?q=paix&section=politique&year=1980-2010&entity=delegation")
+    page.wait_for_function("() => /trouvés?/.test(document.getElementById('search-status').textContent)")
+    assert page.locator("#facet-section").input_value() == "politique"
+    assert (page.locator("#facet-from").input_value(), page.locator("#facet-to").input_value()) == ("1980", "2010")
+    assert page.locator("#facet-entity").input_value() == "delegation"
+    found = page.evaluate("() => annalsSearch.query('paix', 1000, 0, {section: 'politique', from: 1980, to: 2010, "
+                          "entity: 'delegation'})")
+    root = site.as_uri() + "/"
+    assert {r["url"][len(root):] for r in found["results"]} == wanted and found["total"] == len(wanted)
+    assert page.locator("#search-results li").count() == min(len(wanted), 20)
+    page.select_option("#facet-section", "")  # a facet changed: the address follows
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('section')")
+    assert page.evaluate("new URL(location.href).searchParams.get('year')") == "1980-2010"
