@@ -41,11 +41,13 @@ class Chart:
         return sum(bar.count for bar in self.bars)
 
 
-def bar_chart(counts: list[tuple[str, int, str]], ticks: list[str] | None = None, largest: int = 0) -> Chart:
+def bar_chart(counts: list[tuple[str, int, str]], ticks: list[str] | None = None, largest: int = 0,
+              labelled: bool = True) -> Chart:
     """A chart of `counts` ((label, count, href), in order): bars as tall as their count is to the
     largest, at least one unit for any count above zero. `ticks`: shorter labels to write under the bars
     ("juin" for "juin 2024"), when they are wide enough for one each. `largest`: the count of a full bar,
-    for charts drawn to one scale (default: the largest of these counts)."""
+    for charts drawn to one scale (default: the largest of these counts). `labelled`: False for a chart in
+    a stack of charts on one axis, which is labelled once (its bars keep their names)."""
     largest = largest or max((count for _, count, _ in counts), default=0) or 1
     bar = min(max(WIDTH // max(len(counts), 1) - GAP, BAR[0]), BAR[1])
     bars = []
@@ -57,4 +59,5 @@ def bar_chart(counts: list[tuple[str, int, str]], ticks: list[str] | None = None
         labels = tuple(Label(tick, b.x + bar // 2, "middle") for b, tick in zip(bars, ticks or [b.label for b in bars]))
     else:
         labels = (Label(bars[0].label, 0, "start"),) + ((Label(bars[-1].label, width, "end"),) if len(bars) > 1 else ())
-    return Chart(tuple(bars), width, HEIGHT + LABEL, HEIGHT, labels if bars else ())
+    return Chart(tuple(bars), width, HEIGHT + (LABEL if labelled else 2), HEIGHT,
+                 labels if bars and labelled else ())

@@ -332,13 +332,14 @@ class Renderer:
         first, last = (int(years[0].year), int(years[-1].year)) if years else (0, -1)
         year_chart = bar_chart([(str(y), counts.get(str(y), 0), f"years/{y}.html" if str(y) in counts else "")
                                 for y in range(first, last + 1)]) if years else None
+        ticks = month_ticks(self.site.language)
         rows = [YearRow(group, bar_chart([(format_iso(month, "month", self.site.language), by_month.get(month, 0),
                                            f"{group.path}#m{month}" if month in by_month else "")
                                           for month in (f"{group.year}-{m:02d}" for m in range(1, 13))],
-                                         month_ticks(self.site.language), busiest))
-                for group in years for by_month in [{m.month: len(m.events) for m in group.months}]]
+                                         ticks, busiest, labelled=number == 0))  # the months named once, on top
+                for number, group in enumerate(years) for by_month in [{m.month: len(m.events) for m in group.months}]]
         return self.page("timeline.html", "timeline.html", year=None, year_chart=year_chart, year_rows=rows,
-                         year_sections=(), filter_groups=())
+                         month_names=ticks, year_sections=(), filter_groups=())
 
     def year_pages(self) -> Iterator[Output]:
         for group in self.archive.years:

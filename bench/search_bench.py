@@ -3,6 +3,7 @@
 usage: python bench/search_bench.py SITE [QUERY ...]
 Each query runs in a fresh page (nothing cached): the time runs from typing the query to the first result
 on screen; the bytes are the sizes of the index files the page loaded for it (meta, shards, text chunks).
+A query may carry facets after a "|", as the address gives them: "paix|year=1990-2010&section=politique".
 """
 import shutil
 import sys
@@ -13,14 +14,16 @@ from playwright.sync_api import sync_playwright
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
-QUERIES = ["Lavrov", "coopération", "anniversaire", "Kim Jong Un", "traite", "délégation chaleureux"]
+QUERIES = ["Lavrov", "coopération", "anniversaire", "Kim Jong Un", "traite", "délégation chaleureux",
+           "coopération|year=1990-2010", "paix|year=2000-2025&entity=kim-jong-un"]
 
 
-def measure(browser, site: Path, query: str) -> tuple[float, int, int]:
+def measure(browser, site: Path, asked: str) -> tuple[float, int, int]:
+    query, _, facets = asked.partition("|")
     page = browser.new_page()
     loaded = []
     page.on("requestfinished", lambda request: loaded.append(request.url))
-    page.goto((site / "search.html").as_uri())
+    page.goto((site / "search.html").as_uri() + (f"?{facets}" if facets else ""))
     page.wait_for_function("() => window.annalsSearch")
     loaded.clear()
     # Timed inside the page: from the input event to the first result in the DOM.
