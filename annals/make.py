@@ -191,10 +191,11 @@ def _start_search_index(options: BuildOptions, cache: BuildCache, staging: Stagi
     """The search index, written by a process of its own (`write_search_index`) from the blocks the
     archive's documents fall in; `result()` gives what it wrote and the summaries of the blocks it made."""
     digests = {name: e.digest for name, e in entries.items()}
-    blocks = plan_blocks(archive, digests, named)
+    blocks = plan_blocks(archive, digests, named, options.language)
     known = {b.key: cache.fragments.get(SEARCH_MEMO + b.key) for b in blocks}
     return Background(lambda: write_search_index(staging, archive, blocks, digests, known, cache.reopen,
-                                                 Indexing(whole, named, os.getpid())), options.workers)
+                                                 Indexing(whole, named, os.getpid(), options.language)),
+                      options.workers)
 
 
 def _load(options: BuildOptions, cache: BuildCache, plan: Plan, gazetteer: tuple,
@@ -412,6 +413,7 @@ class Indexing:
     whole: object
     named: dict
     parent: int
+    language: str = "fr"  # the site's: its stemmer gives the terms' stems
 
 
 def write_search_index(staging: Staging, archive, blocks: list, digests: dict[str, str], known: dict,
@@ -434,7 +436,8 @@ def write_search_index(staging: Staging, archive, blocks: list, digests: dict[st
     try:
         for block in todo:
             terms = _stored_terms(cache, {d.source.name: digests[d.source.name] for _, d in block.documents})
-            outputs, summaries[block.number] = block_files(block, archive, terms, indexing.whole, indexing.named)
+            outputs, summaries[block.number] = block_files(block, archive, terms, indexing.whole, indexing.named,
+                                                           indexing.language)
             for output in outputs:
                 if abandoned(indexing.parent):
                     os._exit(1)  # the build that started this process was killed: write nothing more

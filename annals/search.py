@@ -9,6 +9,7 @@ Terms are folded (lower case, no accents) and split at apostrophes of either kin
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -18,12 +19,13 @@ from itertools import groupby
 from typing import Iterator
 
 from .cache import digest
+from .config import base_language
 from .folding import fold
 from .index import Archive
 from .model import HEADING, PARAGRAPH, Document
 from .write import Output
 
-FORMAT = 4  # of the index files; part of each block's key
+FORMAT = 5  # of the index files; part of each block's key
 TITLE_WEIGHT = 5  # a word of a document's title, breadcrumb or headings counts as five in a paragraph
 SHARD_PREFIX = 3  # letters of a term that name its shard
 CHUNK_DOCUMENTS = 4  # documents per text chunk: each result loads at most one small chunk
@@ -55,6 +57,22 @@ def shard_key(term: str) -> str:
 # an entity ("@kim-jong-un"); each is indexed like a word, so a query loads the paragraphs of its facets
 # only when it is asked for them.
 FACET_MARKS = ("§", "#", "@")
+
+
+@functools.lru_cache(maxsize=4)
+def stemmer(language: str):
+    """The Snowball stemmer of a language (English for one Snowball has none), for folded terms: each
+    shard names the stem of each of its terms that is not its own, and a query word then finds the terms
+    of its stem ("cooperations" finds "cooperation", "cooperer"): the same stems in the index and in the
+    page, since the page reads them from the index."""
+    import snowballstemmer
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(base_language(language)).english_name.lower()
+    except (UnknownLocaleError, ValueError):
+        name = "english"
+    return snowballstemmer.stemmer(name if name in snowballstemmer.algorithms() else "english").stemWord
 
 
 def facet_terms(document, events, named: dict) -> str:
@@ -149,7 +167,8 @@ def block_of(name: str, blocks: int) -> int:
     return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % blocks
 
 
-def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None, named: dict | None = None) -> list[Block]:
+def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None, named: dict | None = None,
+                language: str = "fr") -> list[Block]:
     """The archive's documents in blocks; a block's key changes exactly when its files would
     (`digest_of`: what each source became, by source name — from the build cache; `named`: by page path,
     the entities each paragraph names)."""
@@ -164,23 +183,25 @@ def plan_blocks(archive: Archive, digest_of: dict[str, str] | None = None, named
         if digest_of is not None:
             parts = [(d.path, digest_of[d.source.name], sorted((named or {}).get(d.path, {}).items()))
                      for _, d in documents]
-            key = digest(FORMAT, count, number, parts)
+            key = digest(FORMAT, count, number, parts, base_language(language))
         blocks.append(Block(number, documents, key))
     return blocks
 
 
 def block_files(block: Block, archive: Archive, terms_of: dict[str, str],
-                whole=lambda document: document, named: dict | None = None) -> tuple[Iterator[Output], dict]:
+                whole=lambda document: document, named: dict | None = None,
+                language: str = "fr") -> tuple[Iterator[Output], dict]:
     """The files of one block, made one at a time as they are written — the text chunks as its documents
     are read, each document let go of once its chunk is made, then the shards — and the block's summary
     (paragraphs, shard keys, files), complete once the files are. `whole(document)`: the whole document,
-    where the archive holds summaries; `named`: by page path, the entities each paragraph names."""
+    where the archive holds summaries; `named`: by page path, the entities each paragraph names; `language`:
+    the site's, whose Snowball stemmer gives each term's stem."""
     summary = {"paragraphs": 0, "shards": [], "files": []}
-    return _block_outputs(block, archive, terms_of, whole, summary, named or {}), summary
+    return _block_outputs(block, archive, terms_of, whole, summary, named or {}, language), summary
 
 
 def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summary: dict,
-                   named: dict) -> Iterator[Output]:
+                   named: dict, language: str) -> Iterator[Output]:
     postings: dict[str, list] = {}  # term → [the last document holding it, its postings as JSON pieces…]
     chunk_files, paragraphs = [], 0
     for chunk_number, members in groupby(block.documents, key=lambda member: member[0] // CHUNK_DOCUMENTS):
@@ -206,7 +227,10 @@ def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summar
                    files=[shard_file(key, block.number) for key in sorted(shards)] + chunk_files)
     for key in sorted(shards):
         entries = ",".join(f"{_json(term)}:[{','.join(postings.pop(term)[1:])}]" for term in shards[key])
-        yield Output(shard_file(key, block.number), _script("shard", key, Encoded(f"{{{entries}}}"), block.number))
+        stems = {term: stem for term in shards[key] if term[:1] not in FACET_MARKS
+                 for stem in [stemmer(language)(term)] if stem != term}
+        yield Output(shard_file(key, block.number),  # annalsSearch.shard(key, block, postings, stems)
+                     _script("shard", key, stems, block.number, Encoded(f"{{{entries}}}")))
 
 
 def _add_postings(postings: dict[str, list], place: int, packed: str) -> None:
@@ -236,11 +260,12 @@ def meta_file(archive: Archive, summaries: dict[int, dict]) -> Output:
     return Output("search/meta.js", f"annalsSearch.meta({_json(meta)});\n".encode("utf-8"))
 
 
-def search_files(archive: Archive, terms_of: dict[str, str] | None = None, named: dict | None = None) -> list[Output]:
+def search_files(archive: Archive, terms_of: dict[str, str] | None = None, named: dict | None = None,
+                 language: str = "fr") -> list[Output]:
     """The whole index at once: every block's shards and chunks, then the meta file."""
     outputs, summaries = [], {}
     for block in plan_blocks(archive, named=named):
-        files, summaries[block.number] = block_files(block, archive, terms_of or {}, named=named)
+        files, summaries[block.number] = block_files(block, archive, terms_of or {}, named=named, language=language)
         outputs += files
     return outputs + [meta_file(archive, summaries)]
 

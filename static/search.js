@@ -6,11 +6,15 @@
   var script = document.currentScript;
   var base = new URL("../search/", script.src).href;
   var siteRoot = new URL("../", script.src).href;
-  var S = window.annalsSearch = { shards: {}, chunks: {}, info: null };
+  var S = window.annalsSearch = { shards: {}, chunks: {}, info: null, stems: {} };
   var loading = {};
 
   S.meta = function (data) { S.info = data; };
-  S.shard = function (key, block, data) { (S.shards[key] = S.shards[key] || {})[block] = data; };
+  S.shard = function (key, block, data, stems) {
+    (S.shards[key] = S.shards[key] || {})[block] = data;
+    var known = S.stems[key] = S.stems[key] || {};
+    Object.keys(stems || {}).forEach(function (term) { known[term] = stems[term]; });
+  };
   S.chunk = function (n, data) { S.chunks[n] = data; };
 
   function load(file) {
@@ -49,13 +53,30 @@
     return /^[§#@]/.test(term) ? term : term.slice(0, S.info.prefix);
   }
 
+  /* The terms of the index a whole word stands for: those of its stem (Snowball's, as the build gave it:
+     "cooperations" → "cooperation", "cooperer"…). A word the index does not hold is looked for without
+     a plural ending ("-s", "-x", "-es"), then its stem's terms. */
+  function sameStem(term, key) {
+    var stems = S.stems[key] || {}, blocks = S.shards[key] || {};
+    var held = function (t) { return Object.keys(blocks).some(function (b) { return blocks[b][t]; }); };
+    var word = [term, term.replace(/(?:es|s|x)$/, ""), term.replace(/s$/, "")].filter(held)[0];
+    if (!word) return [];
+    var stem = stems[word] || word, terms = {};
+    Object.keys(blocks).forEach(function (b) {
+      Object.keys(blocks[b]).forEach(function (t) { if ((stems[t] || t) === stem) terms[t] = true; });
+    });
+    return Object.keys(terms);
+  }
+
   function postingsFor(term, isLast) {
     var key = shardKey(term);
     var blocks = S.shards[key] || {}, found = {};
+    var whole = /^[§#@]/.test(term) ? [term] : sameStem(term, key);
     Object.keys(blocks).forEach(function (block) {
       var shard = blocks[block];
-      var names = (!isLast || term.length < S.info.prefix || /^[§#@]/.test(term)) ? (shard[term] ? [term] : []) :
-        Object.keys(shard).filter(function (t) { return t.indexOf(term) === 0; });
+      var names = (!isLast || term.length < S.info.prefix || /^[§#@]/.test(term)) ?
+        whole.filter(function (t) { return shard[t]; }) :
+        Object.keys(shard).filter(function (t) { return t.indexOf(term) === 0 || whole.indexOf(t) >= 0; });
       names.forEach(function (t) { (found[t] = found[t] || []).push([Number(block), shard[t]]); });
     });
     return Object.keys(found).map(function (t) { return found[t]; });
@@ -139,6 +160,8 @@
 
   /* The results `from` to `from + limit` of the paragraphs holding every word, best first (titles,
      breadcrumbs and headings weigh most), within the facets asked for, with how many there are in all. */
+  S.sameStem = function (term) { return sameStem(term, shardKey(term)); };
+
   S.query = function (text, limit, from, facets) {
     facets = facets || {};
     return load("meta.js").then(function () {
@@ -152,13 +175,14 @@
       return Promise.all(Object.keys(files).map(load))
         .then(function () {
           var ranked = rank(words);
+          var forms = words.concat.apply(words, words.map(function (t) { return sameStem(t, shardKey(t)); }));
           kept.forEach(function (alternatives) { ranked = ranked.filter(allowed(alternatives)); });
           var top = ranked.slice(from || 0, (from || 0) + (limit || 20));
           var chunks = {};
           top.forEach(function (r) { chunks[Math.floor(r.doc / S.info.chunk)] = true; });
           return Promise.all(Object.keys(chunks).map(function (n) { return load("x-" + n + ".js"); }))
             .then(function () {
-              return { total: ranked.length, words: words, results: top.map(function (r) {
+              return { total: ranked.length, words: forms, results: top.map(function (r) {
                 var doc = S.chunks[Math.floor(r.doc / S.info.chunk)][r.doc];
                 var para = doc.p[r.para];
                 return { title: doc.t, url: siteRoot + doc.u + (para[0] ? "#" + para[0] : ""), anchor: para[0],

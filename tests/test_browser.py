@@ -427,3 +427,44 @@ def test_search_facets_combine_and_come_back_from_the_address(tmp_path, page):
     page.select_option("#facet-section", "")  # a facet changed: the address follows
     page.wait_for_function("() => !new URL(location.href).searchParams.has('section')")
     assert page.evaluate("new URL(location.href).searchParams.get('year')") == "1980-2010"
+
+
+def stem_groups_agree(page, site):
+    """The terms the page finds for each term of the index are those of its Snowball stem (Python's)."""
+    import snowballstemmer
+
+    from annals.search import shard_key
+
+    stem = snowballstemmer.stemmer("french").stemWord
+    files = sorted(p.name for p in (site / "search").glob("t-*.js"))
+    page.goto((site / "search.html").as_uri())
+    page.wait_for_function("() => window.annalsSearch")
+    page.evaluate("""files => Promise.all(files.map(f => new Promise(done => {
+        const s = document.createElement('script'); s.src = 'search/' + f; s.onload = done;
+        document.head.appendChild(s); }))).then(() => new Promise(done => {
+        const s = document.createElement('script'); s.src = 'search/meta.js'; s.onload = done;
+        document.head.appendChild(s); }))""", files)
+    terms = page.evaluate("() => [].concat(...Object.values(annalsSearch.shards).map(blocks => "
+                          "[].concat(...Object.values(blocks).map(Object.keys))))")
+    terms = sorted({t for t in terms if t[:1] not in "§#@"})
+    found = page.evaluate("terms => terms.map(t => annalsSearch.sameStem(t).sort())", terms)
+    for term, forms in zip(terms, found):
+        expected = sorted(u for u in terms if stem(u) == stem(term) and shard_key(u) == shard_key(term))
+        assert forms == expected, term
+    return len(terms)
+
+
+def test_page_and_index_agree_on_every_words_stem(seed_site, tmp_path, page):
+    import corpus
+    from annals.pipeline import BuildOptions, build
+
+    assert stem_groups_agree(page, seed_site) > 300
+    build(BuildOptions(source=corpus.write(tmp_path / "sources", 40), output=tmp_path / "site"))
+    assert stem_groups_agree(page, tmp_path / "site") > 30
+
+
+def test_a_word_finds_its_other_forms(seed_site, page):
+    page.goto((seed_site / "search.html").as_uri() + "?q=coopérations")
+    page.wait_for_function("() => /trouvés?/.test(document.getElementById('search-status').textContent)")
+    marks = page.locator("#search-results mark").evaluate_all("ms => ms.map(m => m.textContent.toLowerCase())")
+    assert "coopération" in marks  # the singular, which the query does not spell

@@ -25,11 +25,11 @@ def test_terms_fold_case_accents_and_apostrophes():
 
 
 def test_shards_hold_every_paragraph_of_each_term(seed_site):
-    key, block, shard = call(seed_site / shard_file("lav"), "shard")
+    key, block, shard, _ = call(seed_site / shard_file("lav"), "shard")
     assert (key, block) == ("lav", 0)
     july = next(e for e in events(seed_site) if e["anchor"] == "2025-07")
     assert shard["lavrov"] == [0, july["paragraph"], 1]  # document 0, the July paragraph, once
-    _, _, coree = call(seed_site / shard_file("cor"), "shard")
+    _, _, coree, _ = call(seed_site / shard_file("cor"), "shard")
     assert sum(coree["coree"][0::3]) == 0  # one document: every step from the previous is 0
     paragraphs_with_coree = coree["coree"][1::3]
     assert len(paragraphs_with_coree) == len(set(paragraphs_with_coree)) > 5
@@ -80,7 +80,7 @@ def test_each_document_is_in_one_block_and_numbered_within_it(tmp_path):
     for block in blocks:  # the shards of a block hold its documents only, counted from the block's start
         for path, data in outputs.items():
             if path.endswith(f"-{block.number}.js") and "/t-" in path:
-                key, number, shard = json.loads(f"[{data.decode()[len('annalsSearch.shard('):-3]}]")
+                key, number, shard, _ = json.loads(f"[{data.decode()[len('annalsSearch.shard('):-3]}]")
                 assert number == block.number
                 assert all(sum(postings[0::3]) < len(block.documents) for postings in shard.values())
 
@@ -108,7 +108,7 @@ def test_shards_list_each_term_of_each_paragraph_with_its_count_and_document(tmp
     decoded = {}
     for output in search_files(archive):
         if "/t-" in output.path:
-            _, _, shard = json.loads(f"[{output.data.decode()[len('annalsSearch.shard('):-3]}]")
+            _, _, shard, _ = json.loads(f"[{output.data.decode()[len('annalsSearch.shard('):-3]}]")
             for term, flat in shard.items():
                 documents = itertools.accumulate(flat[0::3])
                 decoded[term] = list(zip(documents, flat[1::3], flat[2::3]))
@@ -118,3 +118,20 @@ def test_shards_list_each_term_of_each_paragraph_with_its_count_and_document(tmp
         assert (number, 0, 1) in facets["§" + document.path.split("/")[0]]
         assert all((number, e.paragraph, 1) in facets["#" + e.year] for e in archive.events_of(document))
     assert any(len({d for d, _, _ in triples}) > 3 for triples in decoded.values())  # many documents a term
+
+
+def test_each_shard_gives_the_snowball_stem_of_its_terms(seed_site):
+    """The page finds a word's other forms by the stems the index gives: Snowball's French stemmer's, for
+    every term of the seed (a term whose stem is itself is not listed)."""
+    import snowballstemmer
+
+    stem = snowballstemmer.stemmer("french").stemWord
+    checked = 0
+    for path in (seed_site / "search").glob("t-*.js"):
+        key, block, shard, stems = json.loads(f"[{path.read_text(encoding='utf-8')[len('annalsSearch.shard('):-3]}]")
+        for term in shard:
+            if term[:1] in "§#@":
+                continue
+            assert stems.get(term, term) == stem(term), term
+            checked += 1
+    assert checked > 300  # every term of the seed (381)
