@@ -468,3 +468,17 @@ def test_a_word_finds_its_other_forms(seed_site, page):
     page.wait_for_function("() => /trouvés?/.test(document.getElementById('search-status').textContent)")
     marks = page.locator("#search-results mark").evaluate_all("ms => ms.map(m => m.textContent.toLowerCase())")
     assert "coopération" in marks  # the singular, which the query does not spell
+
+
+def test_sections_read_in_french_order_in_the_browser(tmp_path, page):
+    from annals.pipeline import BuildOptions, build
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for number, section in enumerate(["Tourisme", "Économie", "Actualités", "État", "Échanges", "Culture"]):
+        (seeds / f"{number}.txt").write_text(f"/ {section}\nTitre {number}\n\u00a0\u00a0 En 2024, un fait.\n",
+                                             encoding="utf-8")
+    build(BuildOptions(source=seeds, output=tmp_path / "site"))
+    page.goto((tmp_path / "site" / "index.html").as_uri())
+    shown = page.locator(".section-list > li > a").evaluate_all("links => links.map(a => a.textContent)")
+    assert shown == ["Actualités", "Culture", "Échanges", "Économie", "État", "Tourisme"]
