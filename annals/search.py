@@ -25,7 +25,7 @@ from .index import Archive
 from .model import HEADING, PARAGRAPH, Document
 from .write import Output
 
-FORMAT = 5  # of the index files; part of each block's key
+FORMAT = 6  # of the index files; part of each block's key
 TITLE_WEIGHT = 5  # a word of a document's title, breadcrumb or headings counts as five in a paragraph
 SHARD_PREFIX = 3  # letters of a term that name its shard
 CHUNK_DOCUMENTS = 4  # documents per text chunk: each result loads at most one small chunk
@@ -48,7 +48,10 @@ def terms(text: str) -> list[str]:
 
 
 def shard_key(term: str) -> str:
-    """The shard a term is in: its first letters; a facet's term is a shard of its own (see facet_terms)."""
+    """The shard a term is in: its first letters; a section's or a year's term is a shard of its own, an
+    entity's shares one with the entities whose ids start alike (see facet_terms)."""
+    if term[:1] == "@":
+        return term[:1 + SHARD_PREFIX]  # a gazetteer of 10,000 names: hundreds of files, not 10,000
     return term if term[:1] in FACET_MARKS else term[:SHARD_PREFIX]
 
 

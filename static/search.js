@@ -49,8 +49,9 @@
 
   /* For the word and, when it is the last one typed, every term it begins: the term's postings in each
      block of the index, as [block, list] pairs. */
-  function shardKey(term) {  /* a facet's term ("§monde", "#2024", "@kim-jong-un") is a shard of its own */
-    return /^[§#@]/.test(term) ? term : term.slice(0, S.info.prefix);
+  function shardKey(term) {  /* as annals/search.py's shard_key: "§monde", "#2024" alone, "@kim-jong-un" in "@kim" */
+    if (term[0] === "@") return term.slice(0, 1 + S.info.prefix);
+    return /^[§#]/.test(term) ? term : term.slice(0, S.info.prefix);
   }
 
   /* The terms of the index a whole word stands for: those of its stem (Snowball's, as the build gave it:
