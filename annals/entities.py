@@ -284,9 +284,9 @@ def index_entities(entities: tuple[Entity, ...], documents, events_of, cuts: dic
     ordered = {name: tuple(sorted(found, key=lambda m: (m.date == "", m.date, m.document.path, m.paragraph)))
                for name, found in mentions.items()}
     ranked = tuple(sorted(entities, key=lambda e: (KINDS.index(e.kind), collation_key(e.name))))
-    by_name = {e.name: e for e in entities}
+    by_name, place = {e.name: e for e in entities}, {e.name: number for number, e in enumerate(ranked)}
     companions = {name: tuple((by_name[other], n) for other, n in sorted(counts.items(), key=lambda kv: (
-        -kv[1], collation_key(kv[0])))[:COMPANIONS]) for name, counts in together.items()}
+        -kv[1], place[kv[0]]))[:COMPANIONS]) for name, counts in together.items()}  # ties: in the index's order
     return EntityIndex(ranked, ordered, cut, companions)
 
 

@@ -65,6 +65,7 @@ def format_iso(iso: str, precision: str, language: str, style: str = "long") -> 
     return format_date(datetime.date.fromisoformat(iso), style, locale=locale)
 
 
+@lru_cache(maxsize=8192)  # a few counts, asked for on every page: Babel's plural rule and number format once each
 def count_label(key: str, n: int, language: str) -> str:
     """A count as the catalogue words it (`key`: "document_count"…) in the plural form that `language`
     gives `n` (CLDR's rules, through Babel: "0 document" and "1 document" in French, "0 documents" and
