@@ -143,7 +143,7 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
                                   for d in archive.documents}, progress)
     progress("index pages, search index and exports", 0, 1)
     search = _start_search_index(options, cache, staging, archive, entries, whole,
-                                 renderer.named_entities()) if site.search else None
+                                 renderer.named_entities) if site.search else None
     running += [search] if search else []
     # What a document's lines in the data files are made from: the document, its page path, and the code
     # that encodes them (a new Annals writes new fields).

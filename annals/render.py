@@ -182,10 +182,17 @@ class Renderer:
         it names (all a document page shows of the gazetteer)."""
         return self._segments.get(path, {})
 
+    @functools.cached_property
     def named_entities(self) -> dict:
-        """By document page, the ids of the entities each of its paragraphs names (for the search's facets)."""
+        """By document page, the ids of the entities each of its paragraphs names (the timeline's filter,
+        the search's facets)."""
         return {path: {number: sorted({p.entity.id for p in pieces if p.entity}) for number, pieces in found.items()}
                 for path, found in self._segments.items()}
+
+    def entity_choices(self, wanted: set[str]) -> list:
+        """The entities of `wanted` (ids) as a filter offers them: by kind, each kind's in the index's order."""
+        return [(kind, choices) for kind, members in self.entities.by_kind()
+                for choices in [[(e.id, e.name) for e in members if e.id in wanted]] if choices]
 
     def templates_of(self, name: str) -> str:
         """`template_digest` of a template, once per build: a page's key holds it, so that a change to a
@@ -386,16 +393,13 @@ class Renderer:
     @functools.cached_property
     def timeline_filters(self) -> dict:
         """For each event, the ids of the entities its paragraph names; and the entities to filter by."""
-        named = {}
-        for (path, number), pieces in self.entities.segments.items():
-            named[(path, number)] = sorted({p.entity.id for p in pieces if p.entity})
-        in_events = {name for e in self.archive.events for name in named.get((e.document_path, e.paragraph), ())}
-        groups = defaultdict(list)
-        for entity in self.entities.entities:  # by kind, then name
-            if entity.id in in_events:
-                groups[entity.kind].append((entity.id, entity.name))
-        return {"entities_of": lambda event: named.get((event.document_path, event.paragraph), ()),
-                "filter_groups": list(groups.items())}
+        named = self.named_entities
+
+        def entities_of(event) -> list:
+            return named.get(event.document_path, {}).get(event.paragraph, ())
+
+        in_events = {entity for event in self.archive.events for entity in entities_of(event)}
+        return {"entities_of": entities_of, "filter_groups": self.entity_choices(in_events)}
 
     def feed(self, build_date: str, whole=lambda document: document, limit: int = 100) -> Output:
         """Atom feed of the newest documents (by published date, else newest event); needs base_url.
@@ -428,16 +432,8 @@ class Renderer:
         return self.page("search.html", "search.html",
                          facet_sections=[(s.path.split("/", 1)[0], s.name) for s in self.archive.sections],
                          facet_years=(years[0], years[-1]) if years else None,
-                         facet_groups=self.named_groups())
-
-    def named_groups(self) -> list:
-        """The entities some paragraph names, by kind ((kind, [(id, name), …]), in the gazetteer's order)."""
-        named = {e.name for e in self.entities.entities if self.entities.mentions_of(e)}
-        groups = defaultdict(list)
-        for entity in self.entities.entities:
-            if entity.name in named:
-                groups[entity.kind].append((entity.id, entity.name))
-        return list(groups.items())
+                         facet_groups=self.entity_choices({e.id for e in self.entities.entities
+                                                           if self.entities.mentions_of(e)}))
 
     def index_pages(self) -> Iterator[Output]:
         """Every page but the documents' and the entities' (which `document()` and `entity_page()` render
