@@ -237,12 +237,13 @@ def plan_build(options: BuildOptions, cache: BuildCache) -> Plan:
             names.append(name)
             signatures[name] = source_signature(path, reader)
             continue
-        listing, problem = captured_pages(path, name, cache.fragments, reuse=not cache.racy(f"|{signature(path)}"))
+        archive = source_signature(path, reader)  # stat once: its pages are the archive's, record by record
+        listing, problem = captured_pages(path, name, cache.fragments, reuse=not cache.racy(archive))
         find_problems.append(problem)
         for page in listing.pages:
             paths.append(path)
             names.append(page.name(name))
-            signatures[page.name(name)] = f"{source_signature(path, reader)}|#{page.member}#{page.offset}"
+            signatures[page.name(name)] = f"{archive}|#{page.member}#{page.offset}"
     if not names and not find_problems:
         find_problems.append(Problem(options.source.name, "has no source documents: the site is empty — put .txt, "
                                                           ".md, .html, .warc.gz or .wacz files in it"))
