@@ -191,9 +191,7 @@ def _list_warc(stream, member: str, wanted: set[str] | None) -> Listing:
                 if wanted is not None and uri.partition("#")[0] not in wanted:
                     reason = "not_page"
                 else:
-                    pages.append(Listed(member, iterator.get_record_offset(), uri,
-                                        headers.get_header("WARC-Date") or "",
-                                        headers.get_header("WARC-Payload-Digest") or ""))
+                    pages.append(_listed(member, iterator.get_record_offset(), headers))
             if reason:
                 left[reason] += 1
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
@@ -261,9 +259,13 @@ def read_page(path: Path, name: str, limit: int) -> Captured:
         headers = record.rec_headers
         content_type = (record.http_headers.get_header("Content-Type") if record.http_headers
                         else headers.get_header("Content-Type")) or ""
-        listed = Listed(member, offset, headers.get_header("WARC-Target-URI") or "",
-                        headers.get_header("WARC-Date") or "", headers.get_header("WARC-Payload-Digest") or "")
-    return Captured(listed, payload, _charset(content_type), archive)
+    return Captured(_listed(member, offset, headers), payload, _charset(content_type), archive)
+
+
+def _listed(member: str, offset: int, headers) -> Listed:
+    """A page's record as the listing keeps it, from its place and its WARC headers."""
+    return Listed(member, offset, headers.get_header("WARC-Target-URI") or "", headers.get_header("WARC-Date") or "",
+                  headers.get_header("WARC-Payload-Digest") or "")
 
 
 @contextmanager

@@ -10,6 +10,7 @@ BAR, GAP = (6, 36), 3  # a bar's narrowest and widest, and the space between two
 LABEL = 14  # room under the bars for their labels
 LABELLED = 28  # bars at least this wide each have their label; narrower ones, the first and the last
 
+
 @dataclass(frozen=True)
 class Bar:
     label: str  # "2024", "juin 2024"
@@ -35,10 +36,6 @@ class Chart:
     height: int  # of the drawing, labels included
     baseline: int  # where the bars stand
     labels: tuple[Label, ...] = ()
-
-    @property
-    def total(self) -> int:
-        return sum(bar.count for bar in self.bars)
 
 
 def bar_chart(counts: list[tuple[str, int, str]], ticks: list[str] | None = None, largest: int = 0,

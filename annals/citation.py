@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from .addresses import is_safe_link
+from .config import base_language
 from .facts import stated
 
 
@@ -129,7 +130,7 @@ class _MarkedText:
 
 
 def default_style(language: str) -> str:
-    return STYLES.get(language.split("-")[0].lower(), DEFAULT_STYLE)
+    return STYLES.get(base_language(language), DEFAULT_STYLE)
 
 
 @functools.lru_cache(maxsize=8)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter, defaultdict
+import dataclasses
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -224,13 +225,13 @@ class EntityIndex:
     entities: tuple[Entity, ...]  # sorted by kind, then name
     mentions: dict  # entity name → tuple of Mention, chronological (undated last)
     segments: dict  # (document path, paragraph number) → tuple of Segment, for paragraphs that name any
-    companions: dict = None  # entity name → ((Entity, paragraphs naming both), …), most often first
+    companions: dict = dataclasses.field(default_factory=dict)  # entity name → ((Entity, paragraphs naming both), …)
 
     def mentions_of(self, entity: Entity) -> tuple[Mention, ...]:
         return self.mentions.get(entity.name, ())
 
     def companions_of(self, entity: Entity) -> tuple:
-        return (self.companions or {}).get(entity.name, ())
+        return self.companions.get(entity.name, ())
 
     def years_of(self, entity: Entity) -> tuple[tuple[str, tuple[Mention, ...]], ...]:
         """An entity's mentions by year, chronological, the undated ones last (under "")."""
@@ -270,11 +271,11 @@ def index_entities(entities: tuple[Entity, ...], documents, events_of, cuts: dic
         for number, pieces in found.items():
             cut[(document.path, number)] = pieces
             event = events.get(number)
-            seen = {}
+            seen = set()
             for index, piece in enumerate(pieces):
                 if piece.entity is None or piece.entity.name in seen:
                     continue  # one mention per paragraph and entity
-                seen[piece.entity.name] = piece.entity
+                seen.add(piece.entity.name)
                 mentions[piece.entity.name].append(Mention(
                     piece.entity, document, number, event.anchor if event else f"p-{number}",
                     event.date if event else "", event.precision if event else "", piece.text,

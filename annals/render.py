@@ -9,7 +9,7 @@ import traceback
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, MutableMapping, Sequence
+from typing import Iterator, MutableMapping
 
 from jinja2 import (BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError,
                     meta, select_autoescape)

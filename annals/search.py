@@ -224,6 +224,7 @@ def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summar
         chunk_files.append(f"search/x-{chunk_number}.js")
         yield Output(chunk_files[-1], _script("chunk", chunk_number, chunk))
     shards: dict[str, list[str]] = defaultdict(list)
+    stem_of = stemmer(language)
     for term in sorted(postings):
         shards[shard_key(term)].append(term)
     summary.update(paragraphs=paragraphs, shards=sorted(shards),
@@ -231,7 +232,7 @@ def _block_outputs(block: Block, archive: Archive, terms_of: dict, whole, summar
     for key in sorted(shards):
         entries = ",".join(f"{_json(term)}:[{','.join(postings.pop(term)[1:])}]" for term in shards[key])
         stems = {term: stem for term in shards[key] if term[:1] not in FACET_MARKS
-                 for stem in [stemmer(language)(term)] if stem != term}
+                 for stem in [stem_of(term)] if stem != term}
         yield Output(shard_file(key, block.number),  # annalsSearch.shard(key, block, postings, stems)
                      _script("shard", key, stems, block.number, Encoded(f"{{{entries}}}")))
 

@@ -72,12 +72,9 @@ ANNIVERSARY = re.compile(r"\b(\d{1,3})\s*(?:st|nd|rd|th|e|è|ème|eme)\s+anniver
 def marked_anniversary(text: str) -> int | None:
     """N of the "Nth anniversary" a document marks: the one it names most often (a document recalling an
     earlier anniversary names its own more), the first of those on a tie; None when it names none."""
-    counts = Counter(int(found.group(1)) for found in ANNIVERSARY.finditer(text))
-    counts.pop(0, None)
-    if not counts:
-        return None
-    most = max(counts.values())
-    return next(int(found.group(1)) for found in ANNIVERSARY.finditer(text) if counts.get(int(found.group(1))) == most)
+    named = [n for n in (int(found.group(1)) for found in ANNIVERSARY.finditer(text)) if n]
+    counts = Counter(named)
+    return max(named, key=counts.__getitem__) if named else None  # max keeps the first of equals
 
 
 PUBLISHED = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

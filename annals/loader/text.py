@@ -50,7 +50,7 @@ class Layout:
 def detect_layout(lines: list[str]) -> Layout:
     """The layout of a body (its lines after the title): a transcript when at least three lines are a
     speaker's (a short indented line, then one indented deeper); plain when no line is indented; else
-    the seed's. One or two speakers' lines, or no indented line in a short body, leave a doubt."""
+    the seed's. One or two speakers' lines leave a doubt."""
     speakers = sum(1 for line, after in zip(lines, lines[1:]) if _speaker(line, after))
     indented = any(line[:1].isspace() and not is_blank(line) for line in lines)
     if speakers >= SPEAKERS_OF_A_TRANSCRIPT:
