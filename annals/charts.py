@@ -8,6 +8,7 @@ HEIGHT = 64  # the tallest bar, in the SVG's units
 WIDTH = 480  # the width a chart of many bars fills
 BAR, GAP = (6, 36), 3  # a bar's narrowest and widest, and the space between two
 LABEL = 14  # room under the bars for their labels
+SHORTEST = 4  # a count above zero, however small beside the largest: a bar one can see, and click
 LABELLED = 28  # bars at least this wide each have their label; narrower ones, the first and the last
 
 
@@ -41,7 +42,7 @@ class Chart:
 def bar_chart(counts: list[tuple[str, int, str]], ticks: list[str] | None = None, largest: int = 0,
               labelled: bool = True) -> Chart:
     """A chart of `counts` ((label, count, href), in order): bars as tall as their count is to the
-    largest, at least one unit for any count above zero. `ticks`: shorter labels to write under the bars
+    largest, at least SHORTEST units for any count above zero. `ticks`: shorter labels to write under the bars
     ("juin" for "juin 2024"), when they are wide enough for one each. `largest`: the count of a full bar,
     for charts drawn to one scale (default: the largest of these counts). `labelled`: False for a chart in
     a stack of charts on one axis, which is labelled once (its bars keep their names)."""
@@ -49,7 +50,7 @@ def bar_chart(counts: list[tuple[str, int, str]], ticks: list[str] | None = None
     bar = min(max(WIDTH // max(len(counts), 1) - GAP, BAR[0]), BAR[1])
     bars = []
     for number, (label, count, href) in enumerate(counts):
-        height = max(round(HEIGHT * count / largest), 1 if count else 0)
+        height = max(round(HEIGHT * count / largest), SHORTEST if count else 0)
         bars.append(Bar(label, count, href, number * (bar + GAP), HEIGHT - height, bar, height))
     width = max(len(bars) * (bar + GAP) - GAP, bar)
     if bar >= LABELLED:

@@ -158,6 +158,7 @@ def test_timeline_links_every_event_by_year_and_month(seed_site):
     overview = (seed_site / "timeline.html").read_text(encoding="utf-8")
     assert overview.index('id="y2021"') < overview.index('id="y2023"') < overview.index('id="y2025"')
     assert '<a href="years/2024.html#m2024-06"><rect' in overview and 'href="years/2022.html"' not in overview
+    assert "9 événements · 1 sur toute l’année" in overview  # 2025 has an event known only to its year
     years = {p.stem: p.read_text(encoding="utf-8") for p in (seed_site / "years").glob("*.html")}
     assert sorted(years) == ["2021", "2023", "2024", "2025"]
     for anchor, *_ in EXPECTED_EVENTS:
