@@ -105,3 +105,11 @@ def test_a_doubtful_detection_is_noted_and_a_wrong_layout_named_with_its_line(tm
     assert "1 line looks like a speaker's name" in note.message and "layout:" in note.message
     (warning,) = report.warnings
     assert (warning.path, warning.line) == ("seance.yaml", 2) and "'verbatim'" in warning.message
+
+
+def test_a_speaker_line_with_no_speech_of_its_own_is_kept():
+    """Lines that each look like a speaker's before a deeper one: none is lost (found by Hypothesis)."""
+    parts = read_text("Un titre\n M. Un.\n  M. Deux.\n   M. Trois.\n    Enfin un discours.\n")
+    assert parts.layout == "transcript"
+    assert [(b.speaker, b.text) for b in parts.blocks] == [
+        ("", "M. Un."), ("", "M. Deux."), ("M. Trois.", "Enfin un discours.")]

@@ -127,12 +127,14 @@ def _transcript(numbered: list[tuple[int, str]]) -> list[RawBlock]:
     """A transcript's body: each speaker before the first paragraph of their speech, every other line a
     paragraph (speeches, their unindented continuations, the notes in parentheses); blank runs separate."""
     blocks: list[RawBlock] = []
-    speaker = ""
+    speaker, speaker_line = "", 0
     for (number, line), (_, after) in zip(numbered, numbered[1:] + [(0, "")]):
         if is_blank(line):
             continue
         if _speaker(line, after):
-            speaker = line.strip()
+            if speaker:  # a speaker's line with no speech of its own before the next: kept as a paragraph
+                blocks.append(RawBlock(PARAGRAPH, speaker, speaker_line))
+            speaker, speaker_line = line.strip(), number
             continue
         blocks.append(RawBlock(PARAGRAPH, line.strip(), number, speaker=speaker))
         speaker = ""
