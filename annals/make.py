@@ -136,7 +136,7 @@ def _write_site(options: BuildOptions, cache: BuildCache, staging: Staging, rend
     the index pages. The pages listing documents are made from their summaries; the document pages, the
     search index and the exports from the `whole` documents."""
     archive, site = renderer.archive, renderer.site
-    page_inputs = digest(renderer.settings_digest, renderer.templates_of("document.html"), renderer.menu_years)
+    page_inputs = digest(renderer.settings_digest, renderer.templates_of("document.html"), renderer.menu_digest)
     pages = write_document_pages(renderer, staging, whole, options.workers,
                                  {d.path: digest(page_inputs, entries[d.source.name].digest, d.path,
                                                  renderer.segments_of(d.path), renderer.anchors_of(d))

@@ -163,6 +163,7 @@ class Renderer:
         self._template_digests: dict[str, str] = {}
         # The years as links (no events): what the pages kept between builds by key get, and their keys hold.
         self.menu_years = tuple(YearLink(y.year, y.path) for y in archive.years)
+        self.menu_digest = digest(self.menu_years)  # once: pickling 80 years for each of 10,000 pages cost a third
         self._segments = defaultdict(dict)  # document path → paragraph number → segments naming entities
         for (path, number), pieces in self.entities.segments.items():
             self._segments[path][number] = pieces
@@ -263,7 +264,7 @@ class Renderer:
         what documents became is not known."""
         if not self.document_digests:
             return render()
-        key = digest(self.settings_digest, self.templates_of(template), self.menu_years, path, shows())
+        key = digest(self.settings_digest, self.templates_of(template), self.menu_digest, path, shows())
         return Output(path, pieces=later(lambda: render().data), key=key)
 
     def fragment(self, key: str, render) -> str:
