@@ -114,6 +114,12 @@ def write_file(target: Path, data: bytes) -> None:
     hard link to the published site's file, which must not change until the swap. The file is created
     exclusively, so most files cost one call to the system (a cold build writes tens of thousands); its
     folder is made, or a file already there removed, only when that call finds it needed."""
+    with _created(target) as file:
+        file.write(data)
+
+
+def _created(target: Path):
+    """A new file at `target`, open for writing (see `write_file`)."""
     try:
         fd = os.open(target, NEW_FILE, 0o666)
     except FileNotFoundError:
@@ -122,8 +128,16 @@ def write_file(target: Path, data: bytes) -> None:
     except FileExistsError:
         target.unlink()
         fd = os.open(target, NEW_FILE, 0o666)
-    with open(fd, "wb") as file:
-        file.write(data)
+    return open(fd, "wb")
+
+
+def _written(pieces: Iterable[bytes], file) -> str:
+    """Write `pieces` into `file`, checksumming them as they go; returns their SHA-256."""
+    checksum = hashlib.sha256()
+    for piece in pieces:
+        checksum.update(piece)
+        file.write(piece)
+    return checksum.hexdigest()
 
 
 def scan_site(site: Path, records: dict[str, OutputRecord]) -> tuple[dict[str, OutputRecord], int]:
@@ -228,19 +242,20 @@ class Staging:
         return paths
 
     def _write_pieces(self, item: Output) -> str:
-        """Write an output given piece by piece into a file beside its place, checksumming as it goes;
-        it takes the place of the published file's link only if its bytes differ. Returns the SHA-256."""
+        """Write an output given piece by piece, checksumming as it goes: in its place where no published
+        file is linked there, else into a file beside it that takes the link's place only if its bytes
+        differ. Returns the SHA-256."""
         target = safe_target(self.root, item.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_name(f".{target.name}.part")
-        checksum = hashlib.sha256()
-        with open(part, "wb") as file:
-            for piece in item.pieces:
-                checksum.update(piece)
-                file.write(piece)
-        sha = checksum.hexdigest()
         record = self.kept.get(item.path)
-        if record is not None and record.sha256 == sha:
+        if record is None:  # no published file linked there: written in its place (half the calls)
+            with _created(target) as file:
+                sha = _written(item.pieces, file)
+            self.written.add(item.path)
+            return sha
+        part = target.with_name(f".{target.name}.part")
+        with open(part, "wb") as file:
+            sha = _written(item.pieces, file)
+        if record.sha256 == sha:
             part.unlink()
         else:
             os.replace(part, target)  # the link's place only: the published file itself is untouched
