@@ -47,12 +47,14 @@ class Site:
 
 def environment(template_dirs: list[Path], site: Site, compiled: BytecodeCache | None = None) -> Environment:
     """The templates' environment, with the site's date filters; `compiled`: where templates compiled by
-    earlier builds are kept. (Nothing in it refers back to the Renderer: a cycle would keep the whole
-    archive alive until the cycle collector ran.)"""
+    earlier builds are kept. Each build makes its own, so a template is read once per build. (Nothing in
+    it refers back to the Renderer: a cycle would keep the whole archive alive until the cycle collector
+    ran.)"""
     env = Environment(loader=FileSystemLoader([str(d) for d in template_dirs]),
                       autoescape=select_autoescape(("html", "xml"), default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True, bytecode_cache=compiled)
+                      keep_trailing_newline=True, bytecode_cache=compiled,
+                      auto_reload=False)  # one build, one version of each template (and no stat per page)
 
     def date_label(dated, language: str | None = None) -> str:
         """An Event or DateMention formatted for the reader: "19 juin 2024", "juin 2025", "2025"."""
