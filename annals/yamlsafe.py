@@ -6,6 +6,8 @@ import re
 
 import yaml
 from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 ALIASES_REFUSED = "aliases (*name) are not accepted — write the value out where it is used"
 
@@ -33,12 +35,48 @@ def load(text: str):
                 for event in yaml.parse(text, Loader=FAST):
                     if isinstance(event, yaml.AliasEvent):
                         raise ComposerError(None, None, ALIASES_REFUSED, event.start_mark)
-            return yaml.load(text, Loader=FAST)  # noqa: S506 — libyaml's SafeLoader
+            return _fast_load(text)
         except ComposerError:
             raise
         except yaml.YAMLError:
             pass  # libyaml refuses some text Python's loader reads ("\ud800"): the same answer either way
     return yaml.load(text, Loader=_NoAliases)  # noqa: S506 — a SafeLoader
+
+
+TAG = "tag:yaml.org,2002:"
+STR, SEQ, MAP = TAG + "str", TAG + "seq", TAG + "map"
+SPECIAL_KEYS = {TAG + "merge", TAG + "value"}  # "<<" and "=": keys that PyYAML's constructor rewrites
+
+
+def _fast_load(text: str):
+    """`yaml.load(text, Loader=CSafeLoader)`, with strings, lists and plain mappings made here rather than
+    by PyYAML's constructor, which builds each through Python generators: a 10,000-entry gazetteer
+    0.45 s → 0.25 s. Every other node (numbers, dates, booleans, other tags, merge keys) is PyYAML's."""
+    loader = FAST(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _built(node, loader)
+    finally:
+        loader.dispose()
+
+
+def _built(node, loader):
+    tag = node.tag
+    if tag == STR and isinstance(node, ScalarNode):
+        return node.value
+    if tag == SEQ and isinstance(node, SequenceNode):
+        return [_built(item, loader) for item in node.value]
+    if tag == MAP and isinstance(node, MappingNode) and not any(k.tag in SPECIAL_KEYS for k, _ in node.value):
+        mapping = {}
+        for key_node, value_node in node.value:
+            key = _built(key_node, loader)
+            try:
+                mapping[key] = _built(value_node, loader)
+            except TypeError:  # the words of PyYAML's own error
+                raise ConstructorError("while constructing a mapping", node.start_mark, "found unhashable key",
+                                       key_node.start_mark) from None
+        return mapping
+    return loader.construct_object(node, deep=True)
 
 
 def short(value, limit: int = 80) -> str:

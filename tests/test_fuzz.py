@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import string
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annals import yamlsafe
 from annals.config import ConfigError, load_config
 from annals.dates import find_document_dates
 from annals.entities import read_gazetteer
@@ -67,3 +69,40 @@ def test_the_date_reader_reads_or_refuses_any_text(texts, language, reference):
             assert mention.precision in ("day", "month", "year") and mention.expression
         for rejected in found.rejected:
             assert rejected.reason
+
+
+# Data as YAML writes it: nested lists and mappings of every scalar type its safe loader makes.
+YAML_DATA = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20), st.dates()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=20)
+YAML_TEXT = st.one_of(TEXT, st.builds(lambda data, flow: yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True),
+                                      YAML_DATA, st.booleans()),
+                      st.lists(st.sampled_from(["<<: {a: 1}\n", "=: x\n", "? [1]\n: 2\n", "s: !!set {a, b}\n",
+                                                "b: !!binary aGVsbG8=\n", "n: !!str 12\n", "o: !!omap [a: 1]\n",
+                                                "d: 2024-06-19\n", "t: 2024-06-19 10:00:00\n", "y: yes\n",
+                                                "i: 0o17\n", "f: .inf\n"]), min_size=1, max_size=6).map("".join))
+
+
+def _read_as_pyyaml(text: str):
+    """What PyYAML's own loaders make of `text`, as yamlsafe used them before it made plain nodes itself:
+    libyaml's safe loader, else (text libyaml refuses) Python's."""
+    try:
+        return repr(yaml.load(text, Loader=yaml.CSafeLoader))
+    except yaml.YAMLError:
+        try:
+            return repr(yaml.safe_load(text))
+        except yaml.YAMLError:
+            return "refused"
+
+
+@given(YAML_TEXT)
+@settings(max_examples=400, deadline=None)
+def test_yaml_is_read_as_pyyaml_reads_it(text):
+    try:
+        got = repr(yamlsafe.load(text))
+    except yaml.YAMLError as error:
+        if "aliases" in str(error):
+            return
+        got = "refused"
+    assert got == _read_as_pyyaml(text)
