@@ -1,5 +1,7 @@
-"""YAML as Annals reads it (settings, gazetteer, metadata): safe types, and no aliases — a few lines of
-anchors and aliases can expand to gigabytes, and nothing an archive writes needs them."""
+"""YAML as Annals reads it (settings, gazetteer, metadata): safe types, no aliases — a few lines of
+anchors and aliases can expand to gigabytes — and no lists or mappings nested hundreds of levels deep,
+which PyYAML's loaders read by recursion until Python's stack runs out. Nothing an archive writes needs
+either."""
 from __future__ import annotations
 
 import re
@@ -10,13 +12,23 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 ALIASES_REFUSED = "aliases (*name) are not accepted — write the value out where it is used"
+MAX_DEPTH = 100  # lists and mappings inside one another; an archive's YAML needs a few levels
+TOO_DEEP = f"lists or mappings nested more than {MAX_DEPTH} levels deep are not accepted"
 
 
 class _NoAliases(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             raise ComposerError(None, None, ALIASES_REFUSED, self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+        if self.depth == MAX_DEPTH and self.check_event(yaml.CollectionStartEvent):
+            raise ComposerError(None, None, TOO_DEEP, self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 FAST = getattr(yaml, "CSafeLoader", None)
@@ -38,8 +50,8 @@ def load(text: str):
             return _fast_load(text)
         except ComposerError:
             raise
-        except yaml.YAMLError:
-            pass  # libyaml refuses some text Python's loader reads ("\ud800"): the same answer either way
+        except (yaml.YAMLError, RecursionError):
+            pass  # libyaml refuses some text Python's loader reads ("\ud800"), and composes by recursion
     return yaml.load(text, Loader=_NoAliases)  # noqa: S506 — a SafeLoader
 
 
@@ -51,27 +63,30 @@ SPECIAL_KEYS = {TAG + "merge", TAG + "value"}  # "<<" and "=": keys that PyYAML'
 def _fast_load(text: str):
     """`yaml.load(text, Loader=CSafeLoader)`, with strings, lists and plain mappings made here rather than
     by PyYAML's constructor, which builds each through Python generators: a 10,000-entry gazetteer
-    0.45 s → 0.25 s. Every other node (numbers, dates, booleans, other tags, merge keys) is PyYAML's."""
+    0.48 s → 0.32 s. Every other node (numbers, dates, booleans, other tags, merge keys) is PyYAML's."""
     loader = FAST(text)
     try:
         node = loader.get_single_node()
-        return None if node is None else _built(node, loader)
+        return None if node is None else _built(node, loader, 1)
     finally:
         loader.dispose()
 
 
-def _built(node, loader):
+def _built(node, loader, depth: int):
+    """The value of `node`, `depth` levels down (1: the document's own)."""
     tag = node.tag
     if tag == STR and isinstance(node, ScalarNode):
         return node.value
+    if depth > MAX_DEPTH and not isinstance(node, ScalarNode):
+        raise ComposerError(None, None, TOO_DEEP, node.start_mark)
     if tag == SEQ and isinstance(node, SequenceNode):
-        return [_built(item, loader) for item in node.value]
+        return [_built(item, loader, depth + 1) for item in node.value]
     if tag == MAP and isinstance(node, MappingNode) and not any(k.tag in SPECIAL_KEYS for k, _ in node.value):
         mapping = {}
         for key_node, value_node in node.value:
-            key = _built(key_node, loader)
+            key, value = _built(key_node, loader, depth + 1), _built(value_node, loader, depth + 1)
             try:
-                mapping[key] = _built(value_node, loader)
+                mapping[key] = value
             except TypeError:  # the words of PyYAML's own error
                 raise ConstructorError("while constructing a mapping", node.start_mark, "found unhashable key",
                                        key_node.start_mark) from None

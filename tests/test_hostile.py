@@ -271,3 +271,46 @@ def test_aliases_are_refused_wherever_they_stand_and_stars_elsewhere_are_text(te
             yamlsafe.load(text)
     else:
         assert yamlsafe.load(text) == yaml.safe_load(text)
+
+
+def _nested(depth: int, flow: bool, indent: int = 0) -> str:
+    """A value of lists inside lists `depth` levels down, in flow style or, under a key indented by
+    `indent`, one level per line."""
+    if flow:
+        return "[" * depth + "]" * depth
+    return "".join("\n" + " " * (indent + 2 + 2 * level) + "-" for level in range(depth)) + " x"
+
+
+@pytest.mark.parametrize("flow", [True, False])
+def test_yaml_nested_too_deeply_is_refused_with_its_line_not_a_traceback(tmp_path, make_sources, capsys, flow):
+    # Lists nested a few thousand levels deep in a sidecar, front matter, the gazetteer or annals.yaml
+    # raised RecursionError out of PyYAML: a traceback, nothing published.
+    from annals.cli import main
+    from annals.entities import read_gazetteer
+
+    from annals.yamlsafe import MAX_DEPTH
+
+    deep = _nested(1500, flow)
+    root = make_sources({"good.txt": GOOD, "bad.txt": GOOD, "bad.yaml": f"title: Un titre\nsubject: {deep}\n",
+                         "front.md": f"---\nsubject: {deep}\n---\nLe 21 juin 2024, un texte.\n",
+                         "entities.yaml": f"- name: Paul\n  kind: person\n  description: {_nested(1500, flow, 2)}\n"})
+    # The line of the first list too deep: on the key's line in flow style, a level a line below it else.
+    line = (lambda key_line: key_line if flow else MAX_DEPTH + 2)
+    entities, problems = read_gazetteer(root / "entities.yaml")
+    assert entities == () and problems[0].line == line(3) and "nested" in problems[0].message
+    assert main(["build", "--root", str(tmp_path), "--source", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "RecursionError" not in err
+    assert f"bad.yaml:{line(2)}: error:" in err and "nested" in err
+    assert f"front.md:{line(2)}: error:" in err and "entities.yaml" in err
+    assert (tmp_path / "site" / "index.html").is_file()
+    (tmp_path / "annals.yaml").write_text(f"source: sources\ntitle: {deep}\n", encoding="utf-8")
+    assert main(["build", "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"annals.yaml:{line(2)}:" in err and "nested" in err and "Traceback" not in err
+
+
+def test_yaml_nested_as_deep_as_an_archive_needs_is_read():
+    from annals import yamlsafe
+
+    assert yamlsafe.load(f"a: {_nested(40, True)}\n") == {"a": eval(_nested(40, True))}  # noqa: S307 — a literal
