@@ -314,3 +314,20 @@ def test_yaml_nested_as_deep_as_an_archive_needs_is_read():
     from annals import yamlsafe
 
     assert yamlsafe.load(f"a: {_nested(40, True)}\n") == {"a": eval(_nested(40, True))}  # noqa: S307 — a literal
+
+
+def test_markdown_nested_too_deeply_keeps_its_text_and_names_its_line(tmp_path, make_sources, capsys):
+    # A Markdown list nested 400 levels deep raised RecursionError out of Python-Markdown, in the worker
+    # reading the file: a traceback, and the whole build stopped.
+    from annals.cli import main
+
+    deep = "".join("    " * level + f"- niveau {level}\n" for level in range(400))
+    root = make_sources({"good.txt": GOOD, "deep.md": f"# Une liste profonde\n\nLe 21 juin 2024, un paragraphe.\n\n{deep}"})
+    assert main(["build", "--source", str(root), "--output", str(tmp_path / "site")]) == 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "deep.md:5: warning:" in err and "nested" in err
+    documents = json.loads((tmp_path / "site" / "documents.json").read_text(encoding="utf-8"))
+    assert {d["title"] for d in documents} == {"Un titre", "Une liste profonde"}
+    page = next(tmp_path.glob("site/**/une-liste-profonde.html")).read_text(encoding="utf-8")
+    assert "niveau 0" in page and "niveau 399" in page and "21 juin 2024" in page
+

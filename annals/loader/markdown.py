@@ -46,22 +46,35 @@ def plain_text(fragment: str) -> str:
     return html.unescape(TAG.sub("", fragment)).strip()
 
 
+TOO_DEEP = "lists or quotes nested too deeply for Markdown (hundreds of levels): their text is shown as it is written"
+
+
 def read_markdown(text: str) -> Parts:
     front, body, body_line = split_front_matter(text)
     metadata, notes = checked(parse_yaml(front, first_line=2), front, first_line=2) if front else ({}, [])
-    blocks = []
+    blocks, notes = [], list(notes)
     for line, chunk in _chunks(body, body_line):
         heading = HEADING_LINE.match(chunk) if "\n" not in chunk else None
         if heading:
             blocks.append(RawBlock(HEADING, heading.group(2), line))
             continue
-        fragment = sanitise(markdown_lib.markdown(chunk))
+        fragment, note = _converted(chunk)
+        if note:
+            notes.append((line, note))
         blocks.append(RawBlock(PARAGRAPH, plain_text(fragment) or chunk.strip(), line, html=fragment))
     title = metadata.pop("title", "")
     if not title and blocks and blocks[0].kind == HEADING:
         title = blocks.pop(0).text
     return Parts(title=title, section=metadata.pop("section", ""), subsection=metadata.pop("subsection", ""),
                  blocks=tuple(blocks), metadata=metadata, notes=tuple(notes))
+
+
+def _converted(chunk: str) -> tuple[str, str]:
+    """A paragraph's Markdown as safe HTML, or "" and why it is shown as written instead."""
+    try:
+        return sanitise(markdown_lib.markdown(chunk)), ""
+    except RecursionError:  # Python-Markdown reads nested lists and quotes by recursion
+        return "", TOO_DEEP
 
 
 def _chunks(body: str, first_line: int):
