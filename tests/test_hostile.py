@@ -331,3 +331,27 @@ def test_markdown_nested_too_deeply_keeps_its_text_and_names_its_line(tmp_path, 
     page = next(tmp_path.glob("site/**/une-liste-profonde.html")).read_text(encoding="utf-8")
     assert "niveau 0" in page and "niveau 399" in page and "21 juin 2024" in page
 
+
+@pytest.mark.parametrize("tangle", ["[" * 300, "[x](" * 300, "[x][" * 300, "<a " * 300, "<http://" * 300, "[^" * 300])
+def test_a_paragraph_markdown_would_take_minutes_over_is_shown_as_written(monkeypatch, tangle):
+    # Python-Markdown matches brackets, link targets and tags left open by scanning the rest of the
+    # paragraph from each: 20,000 "[" took 14 s, four times as long for each doubling (its issue #798).
+    # A paragraph with hundreds left open is shown as written, never given to it.
+    from annals.loader import markdown as reader
+
+    given = []
+    convert = reader.markdown_lib.markdown
+    monkeypatch.setattr(reader.markdown_lib, "markdown", lambda text: given.append(text) or convert(text))
+    parts = reader.read_markdown(f"# Titre\n\nUn *paragraphe* [lié](https://e.example/).\n\n{tangle} fin\n")
+    first, second = parts.blocks
+    assert "<em>paragraphe</em>" in first.html and given == ["Un *paragraphe* [lié](https://e.example/)."]
+    assert second.text == f"{tangle} fin" and not second.html
+    assert [line for line, note in parts.notes if "left open" in note] == [5]
+
+
+def test_brackets_closed_as_they_go_are_markdown_however_many():
+    from annals.loader.markdown import read_markdown
+
+    many = " ".join(f"[{n}](https://e.example/{n}) (voir <https://e.example/>)" for n in range(400))
+    (block,) = read_markdown(f"{many}\n").blocks
+    assert block.html.count("<a ") == 800

@@ -47,6 +47,11 @@ def plain_text(fragment: str) -> str:
 
 
 TOO_DEEP = "lists or quotes nested too deeply for Markdown (hundreds of levels): their text is shown as it is written"
+MAX_LEFT_OPEN = 256
+LEFT_OPEN = (f"more than {MAX_LEFT_OPEN} brackets, parentheses or angle brackets left open: Markdown would take "
+             "minutes over this paragraph, so its text is shown as it is written")
+OPENED_BY = {"]": "[", ")": "(", ">": "<"}
+BRACKET = re.compile(r"[][()<>]")
 
 
 def read_markdown(text: str) -> Parts:
@@ -71,10 +76,28 @@ def read_markdown(text: str) -> Parts:
 
 def _converted(chunk: str) -> tuple[str, str]:
     """A paragraph's Markdown as safe HTML, or "" and why it is shown as written instead."""
+    if _most_left_open(chunk) > MAX_LEFT_OPEN:
+        return "", LEFT_OPEN
     try:
         return sanitise(markdown_lib.markdown(chunk)), ""
     except RecursionError:  # Python-Markdown reads nested lists and quotes by recursion
         return "", TOO_DEEP
+
+
+def _most_left_open(chunk: str) -> int:
+    """The most brackets, parentheses or angle brackets of one kind open at once in `chunk`. From each one
+    left open Python-Markdown scans the rest of the paragraph for its end (its issue #798): the time is
+    quadratic in their number: 14 s for 20,000 "[", at most a few tens of milliseconds for 256."""
+    open_now = {"[": 0, "(": 0, "<": 0}
+    most = 0
+    for found in BRACKET.finditer(chunk):
+        mark = found.group()
+        if mark in open_now:
+            open_now[mark] += 1
+            most = max(most, open_now[mark])
+        elif open_now[OPENED_BY[mark]]:
+            open_now[OPENED_BY[mark]] -= 1
+    return most
 
 
 def _chunks(body: str, first_line: int):
