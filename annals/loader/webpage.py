@@ -26,7 +26,8 @@ def read_html(text: str) -> Parts:
     """Split a saved web page into its parts (title, headings, paragraphs, metadata)."""
     import trafilatura
 
-    found = trafilatura.extract(text, output_format="xml", with_metadata=True, include_comments=False,
+    given, flattened = _flattened(text)
+    found = trafilatura.extract(given, output_format="xml", with_metadata=True, include_comments=False,
                                 include_tables=False, include_images=False, favor_precision=True)
     if not found:
         raise NoArticle("has no article text that could be found (a page of links, or an empty page); skipped")
@@ -44,7 +45,58 @@ def read_html(text: str) -> Parts:
         raise NoArticle("has no article text that could be found (a page of links, or an empty page); skipped")
     metadata, notes = checked(_metadata(root, text))
     return Parts(title=title, section=metadata.pop("section", ""), blocks=tuple(blocks), metadata=metadata,
-                 notes=tuple(notes))
+                 notes=tuple(flattened) + tuple(notes))
+
+
+# Inline elements a block may hold before it reaches trafilatura as plain text: it gathers a block's text by
+# an XPath whose cost is quadratic in them (one paragraph of 8,000 links: 5.3 s; of 1,000: under 0.1 s).
+MAX_INLINE = 1000
+INLINE = frozenset("a abbr b bdi bdo cite code data dfn em font i kbd mark q s samp small span strong sub sup "
+                   "time tt u var".split())
+FLATTENED = ("a block of {count:,} inline elements (links, emphasis…) was read as plain text: the article "
+             "extractor would take minutes over so many")
+
+
+def _flattened(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """The page as trafilatura is given it: as it is, or — where a block holds more than MAX_INLINE inline
+    elements — with those blocks' inline markup taken out (their text kept), and a note of each. Annals
+    keeps only the text of a page's paragraphs, so nothing it shows is lost."""
+    if text.count("<") <= MAX_INLINE:  # too few tags for any block to hold that many
+        return text, []
+    import lxml.etree
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(text)
+    except (lxml.etree.ParserError, ValueError):
+        return text, []  # trafilatura says what it makes of it
+    crowded = [(block, count) for block in tree.iter() if isinstance(block.tag, str) and block.tag not in INLINE
+               for count in [sum(1 for child in block if child.tag in INLINE)] if count > MAX_INLINE]
+    for block, _ in crowded:
+        _plain(block)
+    if not crowded:
+        return text, []
+    notes = [(block.sourceline or 0, FLATTENED.format(count=count)) for block, count in crowded]
+    return lxml.html.tostring(tree, encoding="unicode"), notes
+
+
+def _plain(block) -> None:
+    """`block` with its inline children replaced by their text, in place; its other children (line breaks,
+    blocks) stay where they were. One pass: lxml's drop_tag, once per child, is itself quadratic."""
+    children = list(block)
+    runs, kept = [[block.text or ""]], []  # the text before the first kept child, then after each
+    for child in children:
+        if child.tag in INLINE:
+            runs[-1] += [child.text_content(), child.tail or ""]
+        else:
+            kept.append(child)
+            runs.append([child.tail or ""])
+    for child in children:
+        block.remove(child)
+    block.text = "".join(runs[0])
+    for child, run in zip(kept, runs[1:]):
+        child.tail = "".join(run)
+        block.append(child)
 
 
 def _metadata(root, text: str) -> dict:
