@@ -378,3 +378,5 @@ def test_a_web_page_block_with_thousands_of_inline_elements_is_read_as_plain_tex
     few = page.replace(links, links[:2000])
     read_html(few)
     assert given[-1] == few
+    read_html(page.replace(links, "<span>" + "<b>mot</b> " * 1200 + "</span>"))  # inline inside inline
+    assert "<b>" not in given[-1] and given[-1].count("mot") == 1200

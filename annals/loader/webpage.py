@@ -70,14 +70,27 @@ def _flattened(text: str) -> tuple[str, list[tuple[int, str]]]:
         tree = lxml.html.fromstring(text)
     except (lxml.etree.ParserError, ValueError):
         return text, []  # trafilatura says what it makes of it
-    crowded = [(block, count) for block in tree.iter() if isinstance(block.tag, str) and block.tag not in INLINE
-               for count in [sum(1 for child in block if child.tag in INLINE)] if count > MAX_INLINE]
-    for block, _ in crowded:
-        _plain(block)
+    crowded = [(block, count) for block, count in _inline_counts(tree).items() if count > MAX_INLINE]
     if not crowded:
         return text, []
-    notes = [(block.sourceline or 0, FLATTENED.format(count=count)) for block, count in crowded]
+    for block, _ in crowded:
+        _plain(block)
+    notes = sorted((block.sourceline or 0, FLATTENED.format(count=count)) for block, count in crowded)
     return lxml.html.tostring(tree, encoding="unicode"), notes
+
+
+def _inline_counts(tree) -> dict:
+    """For each block holding inline elements, how many it holds, at any depth through inline elements
+    (what trafilatura gathers the block's text from)."""
+    counts: dict = {}
+    for element in tree.iter():
+        if element.tag in INLINE:
+            holder = element.getparent()
+            while holder is not None and holder.tag in INLINE:
+                holder = holder.getparent()
+            if holder is not None:
+                counts[holder] = counts.get(holder, 0) + 1
+    return counts
 
 
 def _plain(block) -> None:
